@@ -1,0 +1,5 @@
+"""`python -m exercise`: the same as the `ttx` command."""
+
+from exercise.cli import main
+
+raise SystemExit(main())

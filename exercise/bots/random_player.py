@@ -1,0 +1,45 @@
+"""The legal-random computer player: any legal order, sometimes with a contingency."""
+
+from __future__ import annotations
+
+import random
+
+from exercise.engine.model import Scenario
+from exercise.engine.state import Order, OrderedMove, TeamView
+
+
+def bot_rng(seed: int, team: str, turn: int) -> random.Random:
+    """A player's generator for one turn, independent of every other player's."""
+    return random.Random(f"ttx-bot/{seed}/{team}/{turn}")
+
+
+class RandomPlayer:
+    """Picks between zero and `moves_per_turn` legal moves at random.
+
+    One move in five is made contingent on a random move of another team, so that
+    random play also exercises synchronized and failed contingencies.
+    """
+
+    name = "random"
+
+    def __init__(self, scenario: Scenario, contingency_rate: float = 0.2) -> None:
+        self.scenario = scenario
+        self.contingency_rate = contingency_rate
+        self.others = {
+            t.id: [m.id for m in scenario.moves if m.team != t.id] for t in scenario.teams
+        }
+
+    def choose(self, view: TeamView, rng: random.Random) -> Order:
+        team = self.scenario.team_index[view.team]
+        legal = list(view.legal)
+        k = rng.randint(0, min(team.moves_per_turn, len(legal))) if legal else 0
+        picked = rng.sample(legal, k)
+        moves = []
+        for move in picked:
+            contingent: tuple[str, ...] = ()
+            others = self.others[view.team]
+            if others and rng.random() < self.contingency_rate:
+                contingent = (rng.choice(others),)
+            moves.append(OrderedMove(move.id, contingent))
+        labels = ", ".join(m.label for m in picked) or "nothing"
+        return Order(view.team, tuple(moves), reason=f"random legal choice: {labels}")

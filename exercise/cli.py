@@ -1,0 +1,245 @@
+"""The `ttx` command line: list, check and run scenarios without the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exercise import __version__
+from exercise.bundled import bundled_scenarios, find_bundled
+from exercise.engine import IllegalOrder, Order, OrderedMove, Scenario, ScenarioError, load_scenario
+from exercise.engine.conditions import suggest
+from exercise.engine.loader import read_source
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """Bad input from the person at the keyboard: printed as one line, exit status 1."""
+
+
+def _err(message: str) -> None:
+    print(f"ttx: {message}", file=sys.stderr)
+
+
+def resolve_scenario_path(name: str) -> Path:
+    """A scenario by path, or a bundled one by name."""
+    path = Path(name)
+    if path.exists() or "/" in name or name.endswith(".toml"):
+        return path
+    found = find_bundled(name)
+    if found is None:
+        names = [p.stem for p in bundled_scenarios()]
+        raise UserError(
+            f"no scenario file or bundled scenario named '{name}'{suggest(name, names)}"
+            " (`ttx list` shows the bundled scenarios)"
+        )
+    return found
+
+
+def open_scenario(name: str) -> Scenario:
+    path = resolve_scenario_path(name)
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        count = len(exc.problems)
+        raise UserError(
+            f"{path} has {count} problem{'s' if count != 1 else ''}; run `ttx check {path}`:\n{exc.render()}"
+        ) from None
+
+
+# -- list ------------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    paths = bundled_scenarios()
+    if not paths:
+        _err("no bundled scenarios found")
+        return EXIT_PROBLEMS
+    for path in paths:
+        try:
+            s = load_scenario(path)
+        except ScenarioError as exc:
+            print(f"{path.stem}: cannot be loaded ({len(exc.problems)} problems)")
+            continue
+        teams = ", ".join(t.name for t in s.teams)
+        print(f"{path.stem}\n  {s.title}\n  teams: {teams}\n  {s.turns} turns of {s.turn_length}")
+    return EXIT_OK
+
+
+# -- check -----------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        path = resolve_scenario_path(name) if not Path(name).exists() and "/" not in name and not name.endswith(".toml") else Path(name)
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            print(exc.render(full=args.format == "full"))
+            continue
+        if not args.quiet:
+            print(
+                f"{path}: ok ({len(scenario.teams)} teams, {len(scenario.moves)} moves, "
+                f"{len(scenario.rules)} rules, {len(scenario.injects)} injects, "
+                f"{len(scenario.outcomes)} outcomes)"
+            )
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+# -- run -------------------------------------------------------------------------------
+def _as_move(item: Any, where: str) -> OrderedMove:
+    if isinstance(item, str):
+        return OrderedMove(item)
+    if isinstance(item, dict):
+        unknown = set(item) - {"move", "if"}
+        if unknown:
+            raise UserError(f"{where}: unknown key '{sorted(unknown)[0]}' (a move is {{ move = \"…\", if = [\"…\"] }})")
+        move = item.get("move")
+        cond = item.get("if", [])
+        if isinstance(cond, str):
+            cond = [cond]
+        if not isinstance(move, str) or not isinstance(cond, list) or not all(isinstance(c, str) for c in cond):
+            raise UserError(f"{where}: a contingent move is {{ move = \"id\", if = [\"id\", …] }}")
+        return OrderedMove(move, tuple(cond))
+    raise UserError(f"{where}: a move is a move id or {{ move = \"…\", if = [\"…\"] }}")
+
+
+def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
+    """Read a scripted orders file; names are checked against the scenario up front."""
+    import tomli
+
+    try:
+        text, _ = read_source(path)
+    except ScenarioError as exc:
+        raise UserError(exc.render()) from None
+    try:
+        doc = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        raise UserError(f"{path}:{exc.lineno}:{exc.colno}: TOML syntax: {exc.msg}") from None
+    unknown = set(doc) - {"orders"}
+    if unknown:
+        raise UserError(f"{path}: unknown key '{sorted(unknown)[0]}' (an orders file has [[orders]] tables)")
+    items = doc.get("orders", [])
+    if not isinstance(items, list):
+        raise UserError(f"{path}: 'orders' must be an array of tables ([[orders]])")
+    script: dict[int, dict[str, Order]] = {}
+    teams = list(scenario.team_index)
+    moves = list(scenario.move_index)
+    for i, item in enumerate(items):
+        where = f"{path}: orders[{i}]"
+        if not isinstance(item, dict):
+            raise UserError(f"{where}: must be a table")
+        extra = set(item) - {"turn", "team", "moves", "rationale"}
+        if extra:
+            key = sorted(extra)[0]
+            raise UserError(f"{where}: unknown key '{key}'{suggest(key, ['turn', 'team', 'moves', 'rationale'])}")
+        turn, team = item.get("turn"), item.get("team")
+        if isinstance(turn, bool) or not isinstance(turn, int) or not 1 <= turn <= scenario.turns:
+            raise UserError(f"{where}: 'turn' must be a whole number from 1 to {scenario.turns}, not {turn!r}")
+        if team not in scenario.team_index:
+            raise UserError(f"{where}: unknown team {team!r}{suggest(str(team), teams)}")
+        raw_moves = item.get("moves", [])
+        if not isinstance(raw_moves, list):
+            raise UserError(f"{where}: 'moves' must be an array")
+        ordered = tuple(_as_move(m, f"{where}.moves[{j}]") for j, m in enumerate(raw_moves))
+        for om in ordered:
+            for name in (om.move, *om.contingent_on):
+                if name not in scenario.move_index:
+                    raise UserError(f"{where}: unknown move '{name}'{suggest(name, moves)}")
+        rationale = item.get("rationale", "")
+        if not isinstance(rationale, str):
+            raise UserError(f"{where}: 'rationale' must be a string")
+        if team in script.get(turn, {}):
+            raise UserError(f"{where}: a second order for {team} on turn {turn}")
+        script.setdefault(turn, {})[team] = Order(team, ordered, rationale)
+    return script
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from exercise.bots import RandomPlayer, bot_rng
+    from exercise.engine import view
+    from exercise.session import JournalError, Session
+    from exercise.transcript import render_ending, render_turn
+
+    scenario = open_scenario(args.scenario)
+    script = load_orders(args.orders, scenario) if args.orders else {}
+    scripted_teams = {team for orders in script.values() for team in orders}
+    players = {t.id: ("scripted" if t.id in scripted_teams else "computer: random") for t in scenario.teams}
+    try:
+        session = Session.start(scenario, args.seed, args.journal, players)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    bot = RandomPlayer(scenario)
+    out = sys.stdout
+    out.write(f"{scenario.title} — seed {args.seed}\n")
+    out.write(f"{scenario.turns} turns of {scenario.turn_length}; teams: "
+              + ", ".join(f"{t.name} ({players[t.id]})" for t in scenario.teams) + "\n\n")
+    while session.state.outcome is None:
+        turn = session.state.turn
+        for team in scenario.teams:
+            order = script.get(turn, {}).get(team.id)
+            if order is None:
+                order = bot.choose(view(session.state, team.id), bot_rng(args.seed, team.id, turn))
+            try:
+                session.submit(order)
+            except IllegalOrder as exc:
+                where = f"{args.orders}: " if args.orders else ""
+                kept = f"; the turns before it are in {args.journal}" if args.journal else ""
+                raise UserError(f"{where}turn {turn}, {team.id}: {'; '.join(exc.problems)}{kept}") from None
+        record = session.resolve()
+        out.write(render_turn(scenario, record, players) + "\n\n")
+    out.write(render_ending(session.state) + "\n")
+    if args.journal:
+        out.write(f"\nJournal: {args.journal}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ttx",
+        description="Tabletop exercises in the terminal: turn-based policy games from TOML scenario files.",
+    )
+    parser.add_argument("--version", action="version", version=f"ttx {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the bundled scenarios")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("check", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("concise", "full"), default="concise",
+                   help="full: show the source line, a caret and a hint")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("run", help="play a whole exercise headless and print the transcript")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--seed", type=int, required=True, help="the seed: same seed, same game")
+    p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
+    p.add_argument("--journal", metavar="PATH", help="write the session journal here")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        _err(str(exc))
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        _err("interrupted; everything accepted so far is in the journal")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

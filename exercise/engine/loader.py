@@ -1,0 +1,667 @@
+"""Load a scenario file: read, parse, validate everything, and build a Scenario or report every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import tomli
+
+from exercise.engine.conditions import (
+    RESERVED,
+    Condition,
+    ConditionError,
+    Names,
+    compile_condition,
+    suggest,
+)
+from exercise.engine.locate import locate
+from exercise.engine.model import (
+    NO_EFFECTS,
+    Citation,
+    Effects,
+    Flag,
+    Inject,
+    Meter,
+    Move,
+    Objective,
+    Outcome,
+    Rule,
+    Scenario,
+    Source,
+    Team,
+)
+
+FORMAT_VERSION = 1
+MAX_BYTES = 8 * 1024 * 1024
+DOCS = "scenarios/README.md"
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a scenario file, with a stable code."""
+
+    code: str
+    message: str
+    path: str = ""  # key path: moves[3].effects.trust
+    line: int | None = None
+    col: int | None = None
+    severity: str = "error"
+    hint: str = ""
+
+    def format(self, file: str, source_lines: list[str] | None = None, full: bool = False) -> str:
+        if self.line is not None:
+            head = f"{file}:{self.line}:{self.col or 1}: {self.code} {self.message}"
+            if self.path:
+                head += f" (at {self.path})"
+        elif self.path:
+            head = f"{file}: {self.code} at {self.path}: {self.message}"
+        else:
+            head = f"{file}: {self.code} {self.message}"
+        if not full:
+            return head
+        lines = [head]
+        if self.line is not None and source_lines and 0 < self.line <= len(source_lines):
+            text = source_lines[self.line - 1]
+            lines.append(f"  {self.line:>4} | {text}")
+            lines.append("       | " + " " * ((self.col or 1) - 1) + "^")
+        lines.append(f"  hint: {self.hint or HINTS.get(self.code, 'see ' + DOCS)}")
+        return "\n".join(lines)
+
+
+HINTS = {
+    "E101": "check the path; `ttx list` shows the bundled scenarios",
+    "E102": "a scenario is a UTF-8 text file in TOML",
+    "E103": f"start from the example at the top of {DOCS}",
+    "E104": "TOML syntax: strings in double quotes, one key per line, tables in [brackets]",
+    "E105": "a scenario is at most 8 MiB",
+    "E106": f"write `format = 1` at the top of the file ({DOCS}#top-level)",
+    "E201": f"see the table of keys for this section in {DOCS}",
+    "E202": f"see the table of keys for this section in {DOCS}",
+    "E203": "ids name meters, flags, moves, tags, rules and injects in conditions: each must be unique",
+    "E204": f"see the allowed values in {DOCS}",
+    "E205": f"see the table of keys for this section in {DOCS}",
+    "E206": "ids are lowercase: a letter, then letters, digits or _",
+    "E301": "names must match an id declared in the file",
+    "E401": f"see the condition language in {DOCS}#conditions",
+    "E402": f"see the condition language in {DOCS}#conditions",
+    "E403": f"see the condition language in {DOCS}#conditions",
+    "E501": f"add an outcome with `at_end = true` and no `when` ({DOCS}#outcomes)",
+    "E502": f"see {DOCS}#scenario",
+}
+
+
+class ScenarioError(Exception):
+    """A scenario file with problems; `problems` has every one found."""
+
+    def __init__(self, path: str, problems: list[Problem], source: str = "") -> None:
+        self.path = path
+        self.problems = problems
+        self.source_lines = source.splitlines()
+        super().__init__(self.render())
+
+    def render(self, full: bool = False) -> str:
+        return "\n".join(p.format(self.path, self.source_lines, full) for p in self.problems)
+
+
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "a table",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'the string "{shown}"'
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+class _Checker:
+    """Walks the parsed TOML, collecting problems with positions where they are known."""
+
+    def __init__(self, positions: dict[str, tuple[int, int]]) -> None:
+        self.positions = positions
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, path: str, message: str, at_value: bool = False,
+            position: tuple[int, int] | None = None) -> None:
+        if position is None:
+            position = (at_value and self.positions.get(path + "=")) or self.positions.get(path)
+        line, col = position if position else (None, None)
+        self.problems.append(Problem(code, message, path, line, col))
+
+    # typed getters: return the value or the default, recording a problem when wrong
+    def get(self, table: dict, path: str, key: str, kind: type | tuple, default: Any = None,
+            required: bool = False) -> Any:
+        key_path = f"{path}.{key}" if path else key
+        if key not in table:
+            if required:
+                self.add("E205", path, f"missing required key '{key}'")
+            return default
+        value = table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+            self.add("E201", key_path, f"'{key}' must be {wanted}, not {_describe(value)}", True)
+            return default
+        return value
+
+    def string_list(self, table: dict, path: str, key: str) -> list[str]:
+        value = self.get(table, path, key, list, [])
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.add("E201", f"{path}.{key}[{i}]",
+                         f"items of '{key}' must be strings, not {_describe(item)}")
+        return out
+
+    def unknown_keys(self, table: dict, path: str, known: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in known:
+                key_path = f"{path}.{key}" if path else key
+                self.add("E202", key_path, f"unknown key '{key}'" + suggest(key, known))
+
+    def tables(self, doc: dict, key: str, required: bool = False) -> list[tuple[str, dict]]:
+        value = doc.get(key)
+        if value is None:
+            if required:
+                self.add("E205", "", f"missing required array of tables [[{key}]]")
+            return []
+        if not isinstance(value, list):
+            self.add("E201", key, f"'{key}' must be an array of tables ([[{key}]]), not {_describe(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                out.append((f"{key}[{i}]", item))
+            else:
+                self.add("E201", f"{key}[{i}]", f"items of '{key}' must be tables, not {_describe(item)}")
+        return out
+
+
+_FIELDS = {
+    "top": ("format", "scenario", "sources", "teams", "meters", "flags", "moves", "rules",
+            "injects", "outcomes", "debrief"),
+    "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
+    "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
+    "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
+              "objectives"),
+    "objectives": ("id", "text", "when", "points"),
+    "meters": ("id", "label", "description", "min", "max", "start", "visible_to"),
+    "flags": ("id", "label", "description", "start", "visible_to"),
+    "moves": ("id", "team", "label", "description", "sources", "tags", "requires",
+              "requires_text", "once", "cooldown", "secret", "effects", "chance", "success",
+              "failure", "success_text", "failure_text"),
+    "rules": ("id", "when", "message", "effects", "once", "to", "sources"),
+    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources"),
+    "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
+    "debrief": ("questions",),
+}
+
+
+def read_source(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """Read a scenario file's text; raise ScenarioError with one problem if it cannot be."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ScenarioError(name, [Problem("E101", "is a directory, not a scenario file")])
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(
+                name, [Problem("E105", f"the file is {size / 1048576:.1f} MiB; a scenario is at most 8 MiB")]
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(name, [Problem("E101", "no such file")]) from None
+    except PermissionError:
+        raise ScenarioError(name, [Problem("E101", "permission denied")]) from None
+    except OSError as exc:
+        raise ScenarioError(name, [Problem("E101", f"cannot read the file: {exc.strerror}")]) from None
+    if b"\x00" in data:
+        raise ScenarioError(name, [Problem("E102", "this is a binary file, not a TOML text file")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            name, [Problem("E102", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")]
+        ) from None
+    if not text.strip():
+        raise ScenarioError(name, [Problem("E103", "the file is empty")])
+    return text, data
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Load and validate a scenario file; raise ScenarioError listing every problem."""
+    text, data = read_source(path)
+    return parse_scenario(text, str(path), hashlib.sha256(data).hexdigest())
+
+
+def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") -> Scenario:
+    try:
+        doc = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        message = getattr(exc, "msg", str(exc))
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        raise ScenarioError(name, [Problem("E104", f"TOML syntax: {message}", "", line, col)], text) from None
+    if not content_hash:
+        content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    builder = _Builder(doc, locate(text), text)
+    scenario = builder.build(name, content_hash)
+    problems = sorted(
+        builder.check.problems,
+        key=lambda p: (p.line is None, p.line or 0, p.col or 0),
+    )
+    if problems or scenario is None:
+        raise ScenarioError(name, problems, text)
+    return scenario
+
+
+class _Builder:
+    """Builds the Scenario from the parsed document in passes: ids, then everything else."""
+
+    def __init__(self, doc: dict, positions: dict[str, tuple[int, int]], text: str) -> None:
+        self.doc = doc
+        self.check = _Checker(positions)
+        self.positions = positions
+        self.lines = text.splitlines()
+        self.ids: dict[str, str] = {}  # id -> the path that declared it
+        self.kinds: dict[str, set[str]] = {}
+
+    # -- identifiers -------------------------------------------------------------------
+    def declare(self, kind: str, table: dict, path: str) -> str | None:
+        id_ = self.check.get(table, path, "id", str, required=True)
+        if id_ is None:
+            return None
+        if not _ID.match(id_):
+            self.check.add("E206", f"{path}.id", f"'{id_}' is not a valid id", True)
+            return None
+        if id_ in RESERVED or id_ in ("set", "clear"):
+            self.check.add("E206", f"{path}.id", f"'{id_}' is a reserved word of the format", True)
+            return None
+        scoped = kind in ("source", "team", "objective")
+        key = f"{kind}:{id_}" if scoped else id_
+        if key in self.ids:
+            first = self.ids[key]
+            where = self.positions.get(f"{first}.id")
+            at = f"line {where[0]}" if where else first
+            self.check.add("E203", f"{path}.id", f"duplicate id '{id_}' (first declared at {at})", True)
+            return None
+        self.ids[key] = path
+        self.kinds.setdefault(kind, set()).add(id_)
+        return id_
+
+    def known(self, kind: str) -> set[str]:
+        return self.kinds.get(kind, set())
+
+    def ref(self, kind: str, value: str, path: str, what: str) -> bool:
+        if value in self.known(kind):
+            return True
+        self.check.add("E301", path, f"unknown {what} '{value}'" + suggest(value, self.known(kind)), True)
+        return False
+
+    # -- pieces --------------------------------------------------------------------------
+    def condition(self, table: dict, path: str, key: str, required: bool = False) -> Condition | None:
+        text = self.check.get(table, path, key, str, required=required)
+        if text is None:
+            return None
+        key_path = f"{path}.{key}"
+        try:
+            return compile_condition(text, self.names)
+        except ConditionError as exc:
+            position = self._condition_position(key_path, text, exc.col)
+            message = f"{exc.message} in condition \"{text}\""
+            if position is None and key_path + "=" in self.positions:
+                position = self.positions[key_path + "="]
+                message += f" (column {exc.col + 1} of the condition)"
+            self.check.add(exc.code, key_path, message, True, position)
+            return None
+
+    def _condition_position(self, key_path: str, text: str, offset: int) -> tuple[int, int] | None:
+        start = self.positions.get(key_path + "=")
+        if start is None or "\n" in text:
+            return None
+        line, col = start
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        body = col  # 1-based column of the opening quote; text starts after it
+        if source[body - 1 : body] in ('"', "'") and source[body : body + len(text)] == text:
+            return line, body + 1 + offset
+        return None
+
+    def effects(self, table: dict, path: str, key: str) -> Effects:
+        value = self.check.get(table, path, key, dict, None)
+        if value is None:
+            return NO_EFFECTS
+        base = f"{path}.{key}"
+        meters = []
+        flags: dict[str, set[str]] = {"set": set(), "clear": set()}
+        for name, delta in value.items():
+            item = f"{base}.{name}"
+            if name in ("set", "clear"):
+                for flag in self.check.string_list(value, base, name):
+                    if self.ref("flag", flag, item, "flag"):
+                        flags[name].add(flag)
+                continue
+            if name not in self.known("meter"):
+                hint = suggest(name, self.known("meter") | {"set", "clear"})
+                if name in self.known("flag"):
+                    hint = f": '{name}' is a flag: write set = [\"{name}\"] or clear = [\"{name}\"]"
+                self.check.add("E301", item, f"unknown meter '{name}'{hint}")
+                continue
+            if isinstance(delta, bool) or not isinstance(delta, (int, float)):
+                self.check.add("E201", item, f"a meter change must be a number, not {_describe(delta)}", True)
+                continue
+            meters.append((name, delta))
+        return Effects(meters=tuple(meters), set=flags["set"], clear=flags["clear"])
+
+    def citations(self, table: dict, path: str) -> tuple[Citation, ...]:
+        value = self.check.get(table, path, "sources", list, [])
+        out = []
+        for i, item in enumerate(value):
+            item_path = f"{path}.sources[{i}]"
+            if isinstance(item, str):
+                if self.ref("source", item, item_path, "source"):
+                    out.append(Citation(item))
+            elif isinstance(item, dict):
+                self.check.unknown_keys(item, item_path, ("id", "quote"))
+                source = self.check.get(item, item_path, "id", str, required=True)
+                quote = self.check.get(item, item_path, "quote", str, "")
+                if source is not None and self.ref("source", source, f"{item_path}.id", "source"):
+                    out.append(Citation(source, quote))
+            else:
+                self.check.add("E201", item_path, f"a source is a source id or {{ id = …, quote = … }}, not {_describe(item)}")
+        return tuple(out)
+
+    def audience(self, table: dict, path: str, key: str) -> frozenset[str] | None:
+        if key not in table:
+            return None
+        teams = self.check.string_list(table, path, key)
+        for i, team in enumerate(teams):
+            self.ref("team", team, f"{path}.{key}[{i}]", "team")
+        return frozenset(teams)
+
+    def number(self, table: dict, path: str, key: str, default: Any = None, required: bool = False) -> Any:
+        return self.check.get(table, path, key, (int, float), default, required)
+
+    # -- the whole document ------------------------------------------------------------
+    def build(self, name: str, content_hash: str) -> Scenario | None:
+        doc, check = self.doc, self.check
+        check.unknown_keys(doc, "", _FIELDS["top"])
+        fmt = doc.get("format")
+        if fmt is None:
+            check.add("E106", "", "missing 'format' key: this file does not say which format version it uses")
+        elif isinstance(fmt, bool) or not isinstance(fmt, int):
+            check.add("E201", "format", f"'format' must be an integer, not {_describe(fmt)}", True)
+        elif fmt != FORMAT_VERSION:
+            check.add("E106", "format", f"format {fmt} is not supported; this version of ttx reads format {FORMAT_VERSION}", True)
+
+        meta = check.get(doc, "", "scenario", dict, None, required=True) or {}
+        check.unknown_keys(meta, "scenario", _FIELDS["scenario"])
+        sources = self.check.tables(doc, "sources")
+        teams = self.check.tables(doc, "teams", required=True)
+        meters = self.check.tables(doc, "meters")
+        flags = self.check.tables(doc, "flags")
+        moves = self.check.tables(doc, "moves", required=True)
+        rules = self.check.tables(doc, "rules")
+        injects = self.check.tables(doc, "injects")
+        outcomes = self.check.tables(doc, "outcomes", required=True)
+
+        # Pass 1: every id, so references and conditions can be checked in any order.
+        for kind, tables in (("source", sources), ("team", teams), ("meter", meters),
+                             ("flag", flags), ("move", moves), ("rule", rules),
+                             ("inject", injects), ("outcome", outcomes)):
+            for path, table in tables:
+                check.unknown_keys(table, path, _FIELDS[kind + "s"])
+                table["__id"] = self.declare(kind, table, path)
+        tags: set[str] = set()
+        for path, table in moves:
+            for i, tag in enumerate(check.string_list(table, path, "tags")):
+                if not _ID.match(tag):
+                    check.add("E206", f"{path}.tags[{i}]", f"tag '{tag}' is not a valid id")
+                elif tag in self.ids:
+                    check.add("E203", f"{path}.tags[{i}]", f"tag '{tag}' has the name of another id ({self.ids[tag]})")
+                else:
+                    tags.add(tag)
+        self.names = Names(
+            meters=frozenset(self.known("meter")),
+            flags=frozenset(self.known("flag")),
+            moves=frozenset(self.known("move")),
+            tags=frozenset(tags - self.known("move")),
+            fireables=frozenset(self.known("rule") | self.known("inject")),
+        )
+
+        # Pass 2: build.
+        title = check.get(meta, "scenario", "title", str, "", required=bool(meta) or "scenario" in doc)
+        scenario_id = check.get(meta, "scenario", "id", str, "", required="scenario" in doc)
+        summary = check.get(meta, "scenario", "summary", str, "", required="scenario" in doc)
+        turns = check.get(meta, "scenario", "turns", int, 1, required="scenario" in doc)
+        if turns < 1:
+            check.add("E204", "scenario.turns", f"'turns' must be at least 1, not {turns}", True)
+            turns = 1
+        turn_labels = check.string_list(meta, "scenario", "turn_labels")
+        if turn_labels and len(turn_labels) != turns:
+            check.add("E502", "scenario.turn_labels",
+                      f"{len(turn_labels)} turn labels for {turns} turns: give exactly one per turn", True)
+        turn_length = check.get(meta, "scenario", "turn_length", str, "one turn")
+        if scenario_id and not _ID.match(scenario_id):
+            check.add("E206", "scenario.id", f"'{scenario_id}' is not a valid id", True)
+
+        built_sources = [self.source(p, t) for p, t in sources]
+        built_teams = [self.team(p, t) for p, t in teams]
+        built_meters = [self.meter(p, t) for p, t in meters]
+        built_flags = [self.flag(p, t) for p, t in flags]
+        built_moves = [self.move(p, t) for p, t in moves]
+        built_rules = [self.rule(p, t) for p, t in rules]
+        built_injects = [self.inject(p, t, turns) for p, t in injects]
+        built_outcomes = [self.outcome(p, t) for p, t in outcomes]
+        if outcomes and not any(o is not None and o.at_end and o.when is None for o in built_outcomes):
+            check.add("E501", "outcomes",
+                      "no outcome for the end of the last turn: add one with `at_end = true` and no `when`")
+        for team in built_teams:
+            if team is not None and team.moves_per_turn > 0 and not any(
+                m is not None and m.team == team.id for m in built_moves
+            ):
+                check.add("E204", f"teams[{built_teams.index(team)}]",
+                          f"team '{team.id}' has no moves: give it moves or set moves_per_turn = 0")
+        debrief = check.get(doc, "", "debrief", dict, {}) or {}
+        check.unknown_keys(debrief, "debrief", _FIELDS["debrief"])
+        questions = check.string_list(debrief, "debrief", "questions")
+
+        if check.problems:
+            return None
+        return Scenario(
+            id=scenario_id,
+            title=title,
+            summary=summary,
+            turns=turns,
+            teams=built_teams,
+            meters=built_meters,
+            flags=built_flags,
+            moves=built_moves,
+            rules=built_rules,
+            injects=built_injects,
+            outcomes=built_outcomes,
+            sources=built_sources,
+            turn_length=turn_length,
+            turn_labels=turn_labels,
+            debrief=questions,
+            format=FORMAT_VERSION,
+            path=name,
+            content_hash=content_hash,
+        )
+
+    def source(self, path: str, t: dict) -> Source | None:
+        g = self.check.get
+        title = g(t, path, "title", str, "", required=True)
+        fields = {k: g(t, path, k, str, "") for k in ("author", "publisher", "date", "url", "note")}
+        return Source(t["__id"] or "", title, **fields)
+
+    def team(self, path: str, t: dict) -> Team | None:
+        g = self.check.get
+        name = g(t, path, "name", str, "", required=True)
+        per_turn = g(t, path, "moves_per_turn", int, 1)
+        if per_turn < 0:
+            self.check.add("E204", f"{path}.moves_per_turn", f"'moves_per_turn' cannot be negative ({per_turn})", True)
+        objectives = []
+        value = t.get("objectives", [])
+        if not isinstance(value, list):
+            self.check.add("E201", f"{path}.objectives", "'objectives' must be an array of tables ([[teams.objectives]])", True)
+            value = []
+        for i, o in enumerate(value):
+            opath = f"{path}.objectives[{i}]"
+            if not isinstance(o, dict):
+                self.check.add("E201", opath, f"an objective must be a table, not {_describe(o)}")
+                continue
+            self.check.unknown_keys(o, opath, _FIELDS["objectives"])
+            oid = self.declare("objective", o, opath) if "id" in o else None
+            if "id" not in o:
+                self.check.add("E205", opath, "missing required key 'id'")
+            text = g(o, opath, "text", str, "", required=True)
+            when = self.condition(o, opath, "when", required=True)
+            points = g(o, opath, "points", int, 1)
+            if points < 1:
+                self.check.add("E204", f"{opath}.points", f"'points' must be at least 1, not {points}", True)
+            if oid and when is not None:
+                objectives.append(Objective(oid, text, when, points))
+        return Team(
+            id=t["__id"] or "",
+            name=name,
+            public_brief=g(t, path, "public_brief", str, ""),
+            private_brief=g(t, path, "private_brief", str, ""),
+            moves_per_turn=max(per_turn, 0),
+            playable=g(t, path, "playable", bool, True),
+            objectives=objectives,
+        )
+
+    def meter(self, path: str, t: dict) -> Meter | None:
+        g = self.check.get
+        low = self.number(t, path, "min", 0)
+        high = self.number(t, path, "max", 100)
+        start = self.number(t, path, "start", None, required=True)
+        if low >= high:
+            self.check.add("E204", f"{path}.max", f"'max' ({high}) must be greater than 'min' ({low})", True)
+        elif start is not None and not low <= start <= high:
+            self.check.add("E204", f"{path}.start", f"'start' ({start}) is outside the bounds {low}..{high}", True)
+        return Meter(
+            id=t["__id"] or "",
+            label=g(t, path, "label", str, "", required=True),
+            start=start if start is not None else low,
+            min=low,
+            max=high,
+            description=g(t, path, "description", str, ""),
+            visible_to=self.audience(t, path, "visible_to"),
+        )
+
+    def flag(self, path: str, t: dict) -> Flag | None:
+        g = self.check.get
+        return Flag(
+            id=t["__id"] or "",
+            label=g(t, path, "label", str, "", required=True),
+            start=g(t, path, "start", bool, False),
+            description=g(t, path, "description", str, ""),
+            visible_to=self.audience(t, path, "visible_to"),
+        )
+
+    def move(self, path: str, t: dict) -> Move | None:
+        g = self.check.get
+        team = g(t, path, "team", str, "", required=True)
+        if team:
+            self.ref("team", team, f"{path}.team", "team")
+        chance = self.number(t, path, "chance", None)
+        if chance is not None and not 0 <= chance <= 1:
+            self.check.add("E204", f"{path}.chance", f"'chance' is a probability from 0 to 1, not {chance}", True)
+        if chance is None:
+            for key in ("success", "failure", "success_text", "failure_text"):
+                if key in t:
+                    self.check.add("E204", f"{path}.{key}", f"'{key}' has no effect without 'chance'")
+        cooldown = g(t, path, "cooldown", int, 0)
+        if cooldown < 0:
+            self.check.add("E204", f"{path}.cooldown", f"'cooldown' cannot be negative ({cooldown})", True)
+        return Move(
+            id=t["__id"] or "",
+            team=team,
+            label=g(t, path, "label", str, "", required=True),
+            description=g(t, path, "description", str, ""),
+            sources=self.citations(t, path),
+            tags=[tag for tag in t.get("tags", []) if isinstance(tag, str)] if isinstance(t.get("tags"), list) else [],
+            requires=self.condition(t, path, "requires"),
+            requires_text=g(t, path, "requires_text", str, ""),
+            once=g(t, path, "once", bool, False),
+            cooldown=max(cooldown, 0),
+            secret=g(t, path, "secret", bool, False),
+            effects=self.effects(t, path, "effects"),
+            chance=chance,
+            success=self.effects(t, path, "success"),
+            failure=self.effects(t, path, "failure"),
+            success_text=g(t, path, "success_text", str, ""),
+            failure_text=g(t, path, "failure_text", str, ""),
+        )
+
+    def rule(self, path: str, t: dict) -> Rule | None:
+        g = self.check.get
+        when = self.condition(t, path, "when", required=True)
+        rule = Rule(
+            id=t["__id"] or "",
+            when=when or _NEVER,
+            message=g(t, path, "message", str, "", required=True),
+            effects=self.effects(t, path, "effects"),
+            once=g(t, path, "once", bool, True),
+            to=self.audience(t, path, "to"),
+            sources=self.citations(t, path),
+        )
+        return rule
+
+    def inject(self, path: str, t: dict, turns: int) -> Inject | None:
+        g = self.check.get
+        turn = g(t, path, "turn", int, None)
+        if turn is not None and not 1 <= turn <= turns:
+            self.check.add("E204", f"{path}.turn", f"'turn' {turn} is outside the scenario's turns 1..{turns}", True)
+        return Inject(
+            id=t["__id"] or "",
+            title=g(t, path, "title", str, "", required=True),
+            text=g(t, path, "text", str, ""),
+            turn=turn,
+            when=self.condition(t, path, "when"),
+            to=self.audience(t, path, "to"),
+            effects=self.effects(t, path, "effects"),
+            sources=self.citations(t, path),
+        )
+
+    def outcome(self, path: str, t: dict) -> Outcome | None:
+        g = self.check.get
+        return Outcome(
+            id=t["__id"] or "",
+            title=g(t, path, "title", str, "", required=True),
+            text=g(t, path, "text", str, "", required=True),
+            when=self.condition(t, path, "when"),
+            at_end=g(t, path, "at_end", bool, False),
+            sources=self.citations(t, path),
+        )
+
+
+_NEVER = Condition("false", lambda s: False)
+
+Loader = Callable[[str], Scenario]

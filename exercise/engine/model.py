@@ -1,0 +1,198 @@
+"""The static scenario: immutable attrs classes built by the loader, never by hand from TOML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from exercise.engine.conditions import Condition
+
+
+def _readonly(value: Mapping) -> Mapping:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class Citation:
+    """A source a move, inject, rule or outcome rests on, with the passage when given."""
+
+    source: str
+    quote: str = ""
+
+
+@attrs.frozen
+class Source:
+    id: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@attrs.frozen
+class Effects:
+    """Meter deltas and flag changes, applied in this order: meters, set, clear."""
+
+    meters: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)
+    set: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    clear: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.meters or self.set or self.clear)
+
+
+NO_EFFECTS = Effects()
+
+
+@attrs.frozen
+class Objective:
+    id: str
+    text: str
+    when: Condition
+    points: int = 1
+
+
+@attrs.frozen
+class Team:
+    id: str
+    name: str
+    public_brief: str = ""
+    private_brief: str = ""
+    moves_per_turn: int = 1
+    playable: bool = True
+    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Meter:
+    id: str
+    label: str
+    start: float
+    min: float = 0
+    max: float = 100
+    description: str = ""
+    visible_to: frozenset[str] | None = None  # None: every team
+
+    def clamp(self, value: float) -> float:
+        return self.min if value < self.min else self.max if value > self.max else value
+
+
+@attrs.frozen
+class Flag:
+    id: str
+    label: str
+    start: bool = False
+    description: str = ""
+    visible_to: frozenset[str] | None = None
+
+
+@attrs.frozen
+class Move:
+    id: str
+    team: str
+    label: str
+    description: str = ""
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    requires: Condition | None = None
+    requires_text: str = ""
+    once: bool = False
+    cooldown: int = 0
+    secret: bool = False
+    effects: Effects = NO_EFFECTS
+    chance: float | None = None
+    success: Effects = NO_EFFECTS
+    failure: Effects = NO_EFFECTS
+    success_text: str = ""
+    failure_text: str = ""
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    when: Condition
+    message: str
+    effects: Effects = NO_EFFECTS
+    once: bool = True
+    to: frozenset[str] | None = None
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Inject:
+    id: str
+    title: str
+    text: str = ""
+    turn: int | None = None
+    when: Condition | None = None
+    to: frozenset[str] | None = None
+    effects: Effects = NO_EFFECTS
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+
+    @property
+    def manual_only(self) -> bool:
+        return self.turn is None and self.when is None
+
+
+@attrs.frozen
+class Outcome:
+    id: str
+    title: str
+    text: str
+    when: Condition | None = None
+    at_end: bool = False
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Scenario:
+    """Everything a scenario file says, validated; the engine's static half."""
+
+    id: str
+    title: str
+    summary: str
+    turns: int
+    teams: tuple[Team, ...] = attrs.field(converter=tuple)
+    meters: tuple[Meter, ...] = attrs.field(converter=tuple)
+    flags: tuple[Flag, ...] = attrs.field(converter=tuple)
+    moves: tuple[Move, ...] = attrs.field(converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+    injects: tuple[Inject, ...] = attrs.field(converter=tuple)
+    outcomes: tuple[Outcome, ...] = attrs.field(converter=tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    turn_length: str = "one turn"
+    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    debrief: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    format: int = 1
+    path: str = ""
+    content_hash: str = ""
+    # Indexes, derived from the tuples above.
+    team_index: Mapping[str, Team] = attrs.field(init=False, eq=False, repr=False)
+    meter_index: Mapping[str, Meter] = attrs.field(init=False, eq=False, repr=False)
+    flag_index: Mapping[str, Flag] = attrs.field(init=False, eq=False, repr=False)
+    move_index: Mapping[str, Move] = attrs.field(init=False, eq=False, repr=False)
+    inject_index: Mapping[str, Inject] = attrs.field(init=False, eq=False, repr=False)
+    moves_by_team: Mapping[str, tuple[Move, ...]] = attrs.field(init=False, eq=False, repr=False)
+    team_order: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "team_index", _readonly({t.id: t for t in self.teams}))
+        set_(self, "meter_index", _readonly({m.id: m for m in self.meters}))
+        set_(self, "flag_index", _readonly({f.id: f for f in self.flags}))
+        set_(self, "move_index", _readonly({m.id: m for m in self.moves}))
+        set_(self, "inject_index", _readonly({i.id: i for i in self.injects}))
+        by_team: dict[str, list[Move]] = {t.id: [] for t in self.teams}
+        for move in self.moves:
+            by_team.setdefault(move.team, []).append(move)
+        set_(self, "moves_by_team", _readonly({k: tuple(v) for k, v in by_team.items()}))
+        set_(self, "team_order", _readonly({t.id: i for i, t in enumerate(self.teams)}))
+
+    def turn_label(self, turn: int) -> str:
+        if 1 <= turn <= len(self.turn_labels):
+            return f"Turn {turn} ({self.turn_labels[turn - 1]})"
+        return f"Turn {turn}"

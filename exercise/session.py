@@ -1,0 +1,324 @@
+"""Sessions: an append-only JSON Lines journal of accepted actions, folded into the current state.
+
+Every accepted action is written, flushed and fsync'd before it counts. The state is
+never stored: it is recomputed from the journal, so resume, undo and replay are one fold.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from exercise import __version__
+from exercise.engine import (
+    IllegalOrder,
+    Order,
+    OrderedMove,
+    Scenario,
+    State,
+    TurnRecord,
+    check_order,
+    fire_inject,
+    initial_state,
+    load_scenario,
+    override,
+    resolve_turn,
+)
+
+JOURNAL_VERSION = 1
+
+
+class JournalError(Exception):
+    """A journal that cannot be used as asked; the message is one line for the user."""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def order_to_json(order: Order) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "team": order.team,
+        "moves": [
+            {"move": om.move, "if": list(om.contingent_on)} if om.contingent_on else om.move
+            for om in order.moves
+        ],
+    }
+    if order.rationale:
+        data["rationale"] = order.rationale
+    if order.reason:
+        data["reason"] = order.reason
+    return data
+
+
+def order_from_json(data: Mapping[str, Any]) -> Order:
+    moves = []
+    for item in data.get("moves", []):
+        if isinstance(item, str):
+            moves.append(OrderedMove(item))
+        else:
+            moves.append(OrderedMove(item["move"], tuple(item.get("if", ()))))
+    return Order(data["team"], tuple(moves), data.get("rationale", ""), data.get("reason", ""))
+
+
+@attrs.frozen
+class JournalRead:
+    events: tuple[dict[str, Any], ...]
+    intact_bytes: int
+    torn: bool  # the last line was cut short (a power cut mid-write) and was dropped
+
+
+def read_journal(path: str | os.PathLike[str]) -> JournalRead:
+    """Read every intact event; a torn last line is dropped, a torn middle line is an error."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise JournalError(f"{path}: no such journal") from None
+    except IsADirectoryError:
+        raise JournalError(f"{path}: is a directory, not a journal") from None
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot read the journal: {exc.strerror}") from None
+    torn = bool(data) and not data.endswith(b"\n")
+    body = data[: data.rfind(b"\n") + 1]
+    lines = body.split(b"\n")[:-1] if body else []
+    events: list[dict[str, Any]] = []
+    offset = 0
+    for number, raw in enumerate(lines, start=1):
+        try:
+            event = json.loads(raw) if raw.strip() else None
+            if event is not None and (not isinstance(event, dict) or "type" not in event):
+                raise ValueError("not an event")
+        except ValueError:
+            if number == len(lines):  # a damaged last line: a write cut short
+                torn = True
+                break
+            raise JournalError(
+                f"{path}:{number}: this line of the journal is damaged; the events after it cannot be trusted"
+            ) from None
+        offset += len(raw) + 1
+        if event is not None:
+            events.append(event)
+    if not events or events[0].get("type") != "start":
+        raise JournalError(f"{path}: not a ttx journal (it does not begin with a start event)")
+    return JournalRead(tuple(events), offset, torn)
+
+
+class Journal:
+    """An append-only file of events; each append is durable before it returns."""
+
+    def __init__(self, path: str | os.PathLike[str], truncate_to: int | None = None) -> None:
+        self.path = Path(path)
+        if truncate_to is not None and self.path.exists() and self.path.stat().st_size > truncate_to:
+            with open(self.path, "r+b") as fh:
+                fh.truncate(truncate_to)
+                fh.flush()
+                os.fsync(fh.fileno())
+
+    def append(self, event: Mapping[str, Any]) -> None:
+        line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+@attrs.define
+class _Fold:
+    state: State
+    pending: dict[str, Order]
+    stack: list[tuple[State, dict[str, Order]]]  # before each resolve, for undo
+
+
+class Session:
+    """A scenario, its journal, and the state folded from it; the API every shell uses."""
+
+    def __init__(self, scenario: Scenario, journal: Journal | None, events: Iterable[dict[str, Any]]) -> None:
+        self.scenario = scenario
+        self.journal = journal
+        self.events: list[dict[str, Any]] = []
+        self._fold: _Fold | None = None
+        for event in events:
+            self._apply(event)
+            self.events.append(event)
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        seed: int,
+        journal_path: str | os.PathLike[str] | None = None,
+        players: Mapping[str, str] | None = None,
+    ) -> Session:
+        """A new session; with a path, the journal is created there (never overwritten)."""
+        journal = None
+        if journal_path is not None:
+            path = Path(journal_path)
+            if path.exists() and path.stat().st_size > 0:
+                raise JournalError(f"{path}: a journal already exists there; choose another path or resume it")
+            if path.parent and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            journal = Journal(path)
+        session = cls(scenario, journal, [])
+        session._record({
+            "type": "start",
+            "version": JOURNAL_VERSION,
+            "ttx": __version__,
+            "scenario": scenario.id,
+            "scenario_path": str(Path(scenario.path).resolve()) if scenario.path else "",
+            "scenario_hash": scenario.content_hash,
+            "seed": seed,
+            "players": dict(players or {}),
+            "at": _now(),
+        })
+        return session
+
+    @classmethod
+    def resume(
+        cls,
+        journal_path: str | os.PathLike[str],
+        scenario_path: str | os.PathLike[str] | None = None,
+        force: bool = False,
+    ) -> Session:
+        """Continue a journaled session; refuse a changed scenario file unless forced."""
+        read = read_journal(journal_path)
+        start = read.events[0]
+        path = scenario_path or start.get("scenario_path")
+        if not path:
+            raise JournalError(f"{journal_path}: the journal does not say which scenario file it used; name it")
+        scenario = load_scenario(path)
+        if scenario.id != start.get("scenario"):
+            raise JournalError(
+                f"{journal_path}: this journal is from scenario '{start.get('scenario')}', not '{scenario.id}'"
+            )
+        if scenario.content_hash != start.get("scenario_hash") and not force:
+            raise JournalError(
+                f"{path} has changed since this session started (its content no longer matches the journal);"
+                " resume with --force to continue with the changed file"
+            )
+        journal = Journal(journal_path, truncate_to=read.intact_bytes)
+        session = cls(scenario, journal, read.events)
+        session.torn = read.torn
+        return session
+
+    torn: bool = False
+
+    # -- the fold ----------------------------------------------------------------------
+    def _apply(self, event: Mapping[str, Any]) -> None:
+        kind = event["type"]
+        fold = self._fold
+        if kind == "start":
+            self._fold = _Fold(initial_state(self.scenario, int(event["seed"])), {}, [])
+            return
+        if fold is None:
+            raise JournalError("the journal does not begin with a start event")
+        if kind == "orders":
+            order = order_from_json(event)
+            problems = check_order(fold.state, order)
+            if problems:
+                raise IllegalOrder(problems)
+            fold.pending[order.team] = order
+        elif kind == "withdraw":
+            fold.pending.pop(event["team"], None)
+        elif kind == "resolve":
+            before = (fold.state, dict(fold.pending))
+            fold.state, _ = resolve_turn(fold.state, fold.pending)
+            fold.stack.append(before)
+            fold.pending = {}
+        elif kind == "override":
+            fold.state = override(fold.state, event["target"], event["value"], event.get("reason", ""))
+        elif kind == "inject":
+            to = frozenset(event["to"]) if event.get("to") else None
+            fold.state = fire_inject(
+                fold.state, event.get("inject"), title=event.get("title", ""),
+                text=event.get("text", ""), to=to,
+            )
+        elif kind == "undo":
+            if not fold.stack:
+                raise JournalError("there is no resolved turn to undo")
+            fold.state, fold.pending = fold.stack.pop()
+        # unknown event types from a newer version are kept but ignored
+
+    def _record(self, event: dict[str, Any]) -> None:
+        """Apply an event to the fold, then make it durable; a refused event is not written."""
+        self._apply(event)
+        if self.journal is not None:
+            self.journal.append(event)
+        self.events.append(event)
+
+    # -- reading -----------------------------------------------------------------------
+    @property
+    def state(self) -> State:
+        assert self._fold is not None
+        return self._fold.state
+
+    @property
+    def pending(self) -> Mapping[str, Order]:
+        assert self._fold is not None
+        return dict(self._fold.pending)
+
+    @property
+    def seed(self) -> int:
+        return int(self.events[0]["seed"])
+
+    @property
+    def players(self) -> dict[str, str]:
+        return dict(self.events[0].get("players", {}))
+
+    @property
+    def records(self) -> tuple[TurnRecord, ...]:
+        return self.state.records
+
+    def waiting_for(self) -> list[str]:
+        """Teams that have not yet submitted an order this turn."""
+        return [t.id for t in self.scenario.teams if t.id not in self._fold.pending]  # type: ignore[union-attr]
+
+    # -- actions -----------------------------------------------------------------------
+    def submit(self, order: Order) -> None:
+        """Accept a team's order for this turn (replacing an earlier one); refuse an illegal one."""
+        problems = check_order(self.state, order)
+        if problems:
+            raise IllegalOrder(problems)
+        self._record({"type": "orders", "turn": self.state.turn, **order_to_json(order), "at": _now()})
+
+    def resolve(self) -> TurnRecord:
+        """Resolve the turn once every team has an order."""
+        missing = self.waiting_for()
+        if missing:
+            raise IllegalOrder([f"no order yet from {', '.join(missing)}"])
+        turn = self.state.turn
+        self._record({"type": "resolve", "turn": turn, "at": _now()})
+        return self.state.records[-1]
+
+    def override(self, target: str, value: Any, reason: str) -> None:
+        if not reason.strip():
+            raise ValueError("an override needs a reason")
+        override(self.state, target, value, reason)  # validate before journaling
+        self._record({"type": "override", "turn": self.state.turn, "target": target,
+                      "value": value, "reason": reason, "at": _now()})
+
+    def fire_inject(self, inject_id: str | None = None, *, title: str = "", text: str = "",
+                    to: Iterable[str] | None = None) -> None:
+        audience = sorted(to) if to else None
+        fire_inject(self.state, inject_id, title=title, text=text,
+                    to=frozenset(audience) if audience else None)
+        event: dict[str, Any] = {"type": "inject", "turn": self.state.turn, "at": _now()}
+        if inject_id is not None:
+            event["inject"] = inject_id
+        else:
+            event.update(title=title, text=text)
+        if audience:
+            event["to"] = audience
+        self._record(event)
+
+    def undo(self) -> None:
+        """Undo the last resolved turn: back to its orders, as they were before the reveal."""
+        if not self._fold or not self._fold.stack:
+            raise JournalError("there is no resolved turn to undo")
+        self._record({"type": "undo", "turn": self.state.turn, "at": _now()})
