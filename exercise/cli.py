@@ -6,13 +6,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exercise import __version__
 from exercise.bundled import bundled_scenarios, find_bundled
-from exercise.engine import IllegalOrder, Order, OrderedMove, Scenario, ScenarioError, load_scenario
+from exercise.engine.loader import ScenarioError, load_scenario
 from exercise.engine.conditions import suggest
 from exercise.engine.loader import read_source
+
+if TYPE_CHECKING:
+    from exercise.engine.model import Scenario
+    from exercise.engine.state import Order
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -89,7 +93,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # -- run -------------------------------------------------------------------------------
-def _as_move(item: Any, where: str) -> OrderedMove:
+def _as_move(item: Any, where: str) -> Any:
+    from exercise.engine.state import OrderedMove
+
     if isinstance(item, str):
         return OrderedMove(item)
     if isinstance(item, dict):
@@ -109,6 +115,8 @@ def _as_move(item: Any, where: str) -> OrderedMove:
 def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
     """Read a scripted orders file; names are checked against the scenario up front."""
     import tomli
+
+    from exercise.engine.state import Order
 
     try:
         text, _ = read_source(path)
@@ -159,7 +167,7 @@ def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from exercise.bots import RandomPlayer, bot_rng
-    from exercise.engine import view
+    from exercise.engine import IllegalOrder, view
     from exercise.session import JournalError, Session
     from exercise.transcript import render_ending, render_turn
 

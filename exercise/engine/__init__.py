@@ -4,54 +4,36 @@ Nothing here performs I/O beyond reading a scenario file in the loader, reads a 
 or imports a user interface. Randomness comes only from seeded generators.
 """
 
-from exercise.engine.conditions import Condition, ConditionError, Names, compile_condition
-from exercise.engine.loader import Problem, ScenarioError, load_scenario, parse_scenario
-from exercise.engine.model import (
-    Citation,
-    Effects,
-    Flag,
-    Inject,
-    Meter,
-    Move,
-    Objective,
-    Outcome,
-    Rule,
-    Scenario,
-    Source,
-    Team,
-)
-from exercise.engine.state import (
-    Change,
-    Event,
-    History,
-    IllegalOrder,
-    Order,
-    OrderedMove,
-    Play,
-    Score,
-    State,
-    TeamView,
-    TurnRecord,
-    check_order,
-    fire_inject,
-    initial_state,
-    is_over,
-    legal_moves,
-    move_status,
-    override,
-    resolve_turn,
-    score,
-    settle_contingencies,
-    view,
-    visible_events,
-)
+# Names resolve lazily (PEP 562) so that `ttx check` loads the loader without the
+# turn-resolution machinery: start-up time is part of what an author feels.
+_EXPORTS = {
+    "exercise.engine.conditions": ("Condition", "ConditionError", "Names", "compile_condition"),
+    "exercise.engine.loader": ("Problem", "ScenarioError", "load_scenario", "parse_scenario"),
+    "exercise.engine.model": (
+        "Citation", "Effects", "Flag", "Inject", "Meter", "Move", "Objective", "Outcome",
+        "Rule", "Scenario", "Source", "Team",
+    ),
+    "exercise.engine.state": (
+        "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play", "Score",
+        "State", "TeamView", "TurnRecord", "check_order", "fire_inject", "initial_state",
+        "is_over", "legal_moves", "move_status", "override", "resolve_turn", "score",
+        "settle_contingencies", "view", "visible_events",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
 
-__all__ = [
-    "Change", "Citation", "Condition", "ConditionError", "Effects", "Event", "Flag",
-    "History", "IllegalOrder", "Inject", "Meter", "Move", "Names", "Objective", "Order",
-    "OrderedMove", "Outcome", "Play", "Problem", "Rule", "Scenario", "ScenarioError",
-    "Score", "Source", "State", "Team", "TeamView", "TurnRecord", "check_order",
-    "compile_condition", "fire_inject", "initial_state", "is_over", "legal_moves",
-    "load_scenario", "move_status", "override", "parse_scenario", "resolve_turn", "score",
-    "settle_contingencies", "view", "visible_events",
-]
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'exercise.engine' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

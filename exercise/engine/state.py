@@ -560,8 +560,15 @@ class TeamView:
     meters: Mapping[str, float]
     flags: frozenset[str]
     legal: tuple[Move, ...]
-    events: tuple[Event, ...]
     plays: tuple[Play, ...]
+    _state: State = attrs.field(eq=False, repr=False, alias="state")
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event so far as this team sees it (computed on demand: it grows each turn)."""
+        state = self._state
+        events = [e for r in state.records for e in r.events] + list(state.pending)
+        return tuple(visible_events(events, self.team, state.scenario))
 
 
 def visible_events(events: Iterable[Event], team: str | None, scenario: Scenario) -> list[Event]:
@@ -594,7 +601,6 @@ def view(state: State, team: str) -> TeamView:
         f for f in state.flags
         if scenario.flag_index[f].visible_to is None or team in scenario.flag_index[f].visible_to
     )
-    events = [e for r in state.records for e in r.events] + list(state.pending)
     plays = tuple(
         p for p in state.history.plays
         if p.team == team or not scenario.move_index[p.move].secret
@@ -605,6 +611,6 @@ def view(state: State, team: str) -> TeamView:
         meters=MappingProxyType(meters),
         flags=flags,
         legal=legal_moves(state, team),
-        events=tuple(visible_events(events, team, scenario)),
         plays=plays,
+        state=state,
     )

@@ -1,0 +1,36 @@
+"""Shared fixtures: where the bundled scenarios are, and how to run the `ttx` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+FLAGSHIP = SCENARIOS / "sequencing_2018.toml"
+FIXTURES = ROOT / "tests" / "fixtures"
+MINI = FIXTURES / "mini.toml"
+
+
+def run_ttx(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `ttx` as a user would: a subprocess, its exit status and its output."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+    script = Path(sys.executable).parent / "ttx"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "exercise"]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def ttx():
+    return run_ttx

@@ -1,0 +1,221 @@
+"""The `ttx` command run as a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FLAGSHIP, MINI, ROOT, SCENARIOS, run_ttx
+from exercise.bundled import bundled_scenarios
+from exercise.engine import load_scenario
+from exercise.session import Session
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stdout
+
+
+def test_list_shows_every_bundled_scenario_with_title_teams_and_turns():
+    result = run_ttx("list")
+    assert 0 == result.returncode
+    paths = bundled_scenarios()
+    assert paths, "no bundled scenarios found"
+    for path in paths:
+        scenario = load_scenario(path)
+        assert path.stem in result.stdout
+        assert scenario.title in result.stdout
+        assert f"{scenario.turns} turns" in result.stdout
+        for team in scenario.teams:
+            assert team.name in result.stdout
+
+
+def test_check_accepts_every_bundled_scenario():
+    result = run_ttx("check", *[str(p) for p in bundled_scenarios()])
+    assert 0 == result.returncode, result.stdout + result.stderr
+    assert result.stdout.count(": ok") == len(bundled_scenarios())
+
+
+def test_check_reports_every_problem_of_every_file_one_line_each(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINI.read_text().replace('label = "Declare"', 'label = "Declare"\ncolour = "red"')
+                   .replace('when = "tension < 50"', 'when = "tensoin < 50"'))
+    result = run_ttx("check", str(bad), str(MINI))
+    assert 1 == result.returncode
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{bad}:") and "E202" in line and "colour" in line for line in lines)
+    assert any("E402" in line and "did you mean 'tension'" in line for line in lines)
+    assert any(line.startswith(f"{MINI}: ok") for line in lines)
+    no_traceback(result)
+
+
+def test_check_full_format_shows_the_source_line_a_caret_and_a_hint(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINI.read_text().replace("start = 50", 'start = "high"'))
+    result = run_ttx("check", "--format", "full", str(bad))
+    assert 1 == result.returncode
+    assert 'start = "high"' in result.stdout
+    assert "^" in result.stdout
+    assert "hint:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "E103"),
+        (b"\x00\x01\x02binary", "E102"),
+        (b"format = 1\n[scenario\n", "E104"),
+    ],
+)
+def test_check_gives_one_clear_line_for_unreadable_files(tmp_path, content, code):
+    path = tmp_path / "broken.toml"
+    path.write_bytes(content)
+    result = run_ttx("check", str(path))
+    assert 1 == result.returncode
+    assert code in result.stdout
+    assert 1 == len(result.stdout.strip().splitlines())
+    no_traceback(result)
+
+
+def test_check_refuses_a_50_mb_file_quickly_with_one_line(tmp_path):
+    path = tmp_path / "huge.toml"
+    with open(path, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    result = run_ttx("check", str(path), timeout=30)
+    assert 1 == result.returncode
+    assert "E105" in result.stdout
+    no_traceback(result)
+
+
+def test_check_of_a_missing_file_says_so():
+    result = run_ttx("check", "no/such/file.toml")
+    assert 1 == result.returncode
+    assert "no such file" in result.stdout
+
+
+def test_run_prints_a_turn_by_turn_transcript_with_the_outcome():
+    result = run_ttx("run", str(MINI), "--seed", "3")
+    assert 0 == result.returncode, result.stderr
+    scenario = load_scenario(MINI)
+    for turn in range(1, scenario.turns + 1):
+        assert f"== Turn {turn}" in result.stdout
+    assert "== Outcome:" in result.stdout
+    assert "Meters" in result.stdout
+
+
+def test_run_is_deterministic_for_a_seed():
+    first = run_ttx("run", str(MINI), "--seed", "11")
+    second = run_ttx("run", str(MINI), "--seed", "11")
+    assert first.stdout == second.stdout
+
+
+def test_run_finds_a_bundled_scenario_by_name():
+    name = bundled_scenarios()[0].stem
+    result = run_ttx("run", name, "--seed", "1")
+    assert 0 == result.returncode, result.stderr
+    assert "== Outcome:" in result.stdout
+
+
+def test_run_with_an_unknown_scenario_name_suggests_one():
+    name = bundled_scenarios()[0].stem
+    result = run_ttx("run", name[:-1] + "x", "--seed", "1")
+    assert 1 == result.returncode
+    assert f"did you mean '{name}'" in result.stderr
+    assert 1 == len(result.stderr.strip().splitlines())
+
+
+def test_run_of_a_broken_scenario_points_to_check(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINI.read_text().replace('team = "a"', 'team = "zulu"'))
+    result = run_ttx("run", str(bad), "--seed", "1")
+    assert 1 == result.returncode
+    assert "ttx check" in result.stderr
+    assert "unknown team 'zulu'" in result.stderr
+    no_traceback(result)
+
+
+def test_run_with_an_illegal_scripted_move_stops_with_one_line_and_keeps_the_journal(tmp_path):
+    orders = tmp_path / "orders.toml"
+    orders.write_text(
+        '[[orders]]\nturn = 1\nteam = "a"\nmoves = ["declare"]\n'
+        '[[orders]]\nturn = 2\nteam = "a"\nmoves = ["declare"]\n'
+    )
+    journal = tmp_path / "game.jsonl"
+    result = run_ttx("run", str(MINI), "--seed", "1", "--orders", str(orders), "--journal", str(journal))
+    assert 1 == result.returncode
+    assert "turn 2, a: 'declare' is not available: already played (once only)" in result.stderr
+    no_traceback(result)
+    events = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert "resolve" in [e["type"] for e in events]
+    session = Session.resume(journal)
+    assert 2 == session.state.turn
+    assert ("declare",) == tuple(p.move for p in session.state.history.plays if p.team == "a")
+
+
+def test_run_with_an_orders_file_naming_an_unknown_move_suggests_the_right_one(tmp_path):
+    orders = tmp_path / "orders.toml"
+    orders.write_text('[[orders]]\nturn = 1\nteam = "a"\nmoves = ["declar"]\n')
+    result = run_ttx("run", str(MINI), "--seed", "1", "--orders", str(orders))
+    assert 1 == result.returncode
+    assert "unknown move 'declar': did you mean 'declare'?" in result.stderr
+
+
+def test_run_with_contingent_scripted_orders_executes_them_together(tmp_path):
+    orders = tmp_path / "orders.toml"
+    orders.write_text(
+        '[[orders]]\nturn = 1\nteam = "a"\nmoves = [{ move = "declare", if = ["peace"] }]\n'
+        '[[orders]]\nturn = 1\nteam = "b"\nmoves = [{ move = "peace", if = "declare" }]\n'
+    )
+    result = run_ttx("run", str(MINI), "--seed", "1", "--orders", str(orders))
+    assert 0 == result.returncode, result.stderr
+    assert "carried out together with" in result.stdout
+    assert "Synchronized!" in result.stdout
+
+
+def test_run_journal_resumes_to_the_same_ending(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    result = run_ttx("run", str(MINI), "--seed", "5", "--journal", str(journal))
+    assert 0 == result.returncode
+    session = Session.resume(journal)
+    outcome = next(o for o in session.scenario.outcomes if o.id == session.state.outcome)
+    assert f"== Outcome: {outcome.title}" in result.stdout
+
+
+def test_run_refuses_to_overwrite_an_existing_journal(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    journal.write_text("keep me\n")
+    result = run_ttx("run", str(MINI), "--seed", "5", "--journal", str(journal))
+    assert 1 == result.returncode
+    assert "already exists" in result.stderr
+    assert "keep me\n" == journal.read_text()
+
+
+def test_python_dash_m_exercise_is_the_same_command():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "exercise", "--version"], capture_output=True, text=True)
+    assert 0 == result.returncode
+    assert "ttx" in result.stdout
+
+
+def _ending_files() -> list[Path]:
+    return sorted((SCENARIOS / "orders" / "sequencing_2018").glob("*.toml"))
+
+
+@pytest.mark.parametrize("orders", _ending_files(), ids=lambda p: p.stem)
+def test_each_flagship_ending_is_reached_by_its_scripted_orders(orders):
+    scenario = load_scenario(FLAGSHIP)
+    outcome = next(o for o in scenario.outcomes if o.id == orders.stem)
+    result = run_ttx("run", str(FLAGSHIP), "--seed", "1", "--orders", str(orders))
+    assert 0 == result.returncode, result.stderr
+    assert f"== Outcome: {outcome.title}" in result.stdout
+
+
+def test_the_flagship_has_a_scripted_orders_file_for_at_least_four_endings():
+    scenario = load_scenario(FLAGSHIP)
+    stems = {p.stem for p in _ending_files()}
+    assert stems <= {o.id for o in scenario.outcomes}
+    assert len(stems) >= 4
