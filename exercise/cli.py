@@ -204,6 +204,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from exercise.session import JournalError, Session
+    from exercise.transcript import render_ending, render_turn
+
+    try:
+        session = Session.resume(args.journal, args.scenario, force=args.force, write=False)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    except ScenarioError as exc:
+        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`:\n{exc.render()}") from None
+    scenario = session.scenario
+    out = sys.stdout
+    if session.torn:
+        _err(f"{args.journal}: the last line was cut short (the process stopped mid-write); it was ignored")
+    out.write(f"{scenario.title} — seed {session.seed} — journal {args.journal}\n\n")
+    for record in session.records:
+        out.write(render_turn(scenario, record, session.players) + "\n\n")
+    if session.state.outcome:
+        out.write(render_ending(session.state) + "\n")
+    else:
+        waiting = session.waiting_for()
+        submitted = [t for t in session.pending]
+        status = f"waiting for {', '.join(waiting)}" if waiting else "every order is in; ready to resolve"
+        out.write(f"In progress: {scenario.turn_label(session.state.turn)}; orders in from "
+                  f"{', '.join(submitted) or 'nobody'}; {status}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ttx",
@@ -228,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
     p.add_argument("--journal", metavar="PATH", help="write the session journal here")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("replay", help="print the transcript of a journaled session")
+    p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+    p.set_defaults(func=cmd_replay)
     return parser
 
 

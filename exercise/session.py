@@ -95,6 +95,8 @@ def read_journal(path: str | os.PathLike[str]) -> JournalRead:
             if event is not None and (not isinstance(event, dict) or "type" not in event):
                 raise ValueError("not an event")
         except ValueError:
+            if number == 1 and not events:
+                raise JournalError(f"{path}: not a ttx journal (its first line is not a journal event)") from None
             if number == len(lines):  # a damaged last line: a write cut short
                 torn = True
                 break
@@ -185,13 +187,25 @@ class Session:
         journal_path: str | os.PathLike[str],
         scenario_path: str | os.PathLike[str] | None = None,
         force: bool = False,
+        write: bool = True,
     ) -> Session:
-        """Continue a journaled session; refuse a changed scenario file unless forced."""
+        """Continue a journaled session; refuse a changed scenario file unless forced.
+
+        With `write=False` the journal is only read (a torn tail is left as it is).
+        """
         read = read_journal(journal_path)
         start = read.events[0]
         path = scenario_path or start.get("scenario_path")
-        if not path:
-            raise JournalError(f"{journal_path}: the journal does not say which scenario file it used; name it")
+        if not scenario_path and (not path or not Path(path).exists()):
+            from exercise.bundled import find_bundled
+
+            bundled = find_bundled(str(start.get("scenario", "")))
+            if bundled is None:
+                raise JournalError(
+                    f"{journal_path}: the scenario file it was played with ({path or 'unknown'}) is not there;"
+                    " name the scenario file to use"
+                )
+            path = bundled
         scenario = load_scenario(path)
         if scenario.id != start.get("scenario"):
             raise JournalError(
@@ -202,8 +216,14 @@ class Session:
                 f"{path} has changed since this session started (its content no longer matches the journal);"
                 " resume with --force to continue with the changed file"
             )
-        journal = Journal(journal_path, truncate_to=read.intact_bytes)
-        session = cls(scenario, journal, read.events)
+        journal = Journal(journal_path, truncate_to=read.intact_bytes) if write else None
+        try:
+            session = cls(scenario, journal, read.events)
+        except (IllegalOrder, KeyError, ValueError, TypeError) as exc:
+            raise JournalError(
+                f"{journal_path}: the journal does not replay on this scenario ({exc});"
+                " it may belong to another version of the file"
+            ) from None
         session.torn = read.torn
         return session
 

@@ -219,3 +219,74 @@ def test_the_flagship_has_a_scripted_orders_file_for_at_least_four_endings():
     stems = {p.stem for p in _ending_files()}
     assert stems <= {o.id for o in scenario.outcomes}
     assert len(stems) >= 4
+
+
+def test_replay_prints_the_same_turns_as_the_run_that_wrote_the_journal(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    run = run_ttx("run", str(MINI), "--seed", "4", "--journal", str(journal))
+    replay = run_ttx("replay", str(journal))
+    assert 0 == replay.returncode, replay.stderr
+    turns = lambda text: text[text.index("== Turn 1"):].replace(f"\nJournal: {journal}\n", "")  # noqa: E731
+    assert turns(run.stdout) == turns(replay.stdout)
+
+
+def test_replay_of_a_torn_journal_warns_and_keeps_the_intact_events(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    run_ttx("run", str(MINI), "--seed", "4", "--journal", str(journal))
+    data = journal.read_bytes()
+    journal.write_bytes(data[:-15])
+    result = run_ttx("replay", str(journal))
+    assert 0 == result.returncode
+    assert "cut short" in result.stderr
+    assert "== Turn 1" in result.stdout
+    no_traceback(result)
+
+
+def test_replay_refuses_a_changed_scenario_unless_forced(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    copy = tmp_path / "mini.toml"
+    copy.write_text(MINI.read_text())
+    run_ttx("run", str(copy), "--seed", "4", "--journal", str(journal))
+    copy.write_text(MINI.read_text() + "\n# edited\n")
+    refused = run_ttx("replay", str(journal))
+    assert 1 == refused.returncode
+    assert "has changed since this session started" in refused.stderr
+    assert "--force" in refused.stderr
+    forced = run_ttx("replay", str(journal), "--force")
+    assert 0 == forced.returncode
+
+
+def test_replay_refuses_a_journal_of_another_scenario(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    run_ttx("run", str(MINI), "--seed", "4", "--journal", str(journal))
+    other = tmp_path / "other.toml"
+    other.write_text(MINI.read_text().replace('id = "mini"', 'id = "other"'))
+    result = run_ttx("replay", str(journal), "--scenario", str(other))
+    assert 1 == result.returncode
+    assert "this journal is from scenario 'mini', not 'other'" in result.stderr
+
+
+def test_replay_of_a_file_that_is_not_a_journal_says_so(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("shopping list\n")
+    result = run_ttx("replay", str(path))
+    assert 1 == result.returncode
+    assert "not a ttx journal" in result.stderr
+    no_traceback(result)
+
+
+def test_the_wheel_carries_the_bundled_scenarios(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert 0 == build.returncode, build.stderr
+    wheel = next(tmp_path.glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for path in bundled_scenarios():
+        assert f"exercise/scenarios/{path.name}" in names
+    assert "exercise/scenarios/README.md" in names
