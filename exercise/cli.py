@@ -232,6 +232,43 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_tui(**kwargs: Any) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UserError("the interactive screens need a terminal; for a headless game use `ttx run SCENARIO --seed N`")
+    from exercise.tui.app import TtxApp
+
+    TtxApp(**kwargs).run()
+    return EXIT_OK
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return _run_tui(high_contrast=getattr(args, "high_contrast", False))
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    path = resolve_scenario_path(args.scenario)
+    open_scenario(args.scenario)  # problems are reported here, before the screen opens
+    return _run_tui(start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from exercise.session import JournalError, Session, list_sessions
+
+    journal = args.journal
+    if journal is None:
+        unfinished = [s for s in list_sessions() if not s.over]
+        if not unfinished:
+            raise UserError("no session to resume; start one with `ttx play SCENARIO`")
+        journal = str(unfinished[0].path)
+    try:
+        Session.resume(journal, force=args.force, write=False)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    except ScenarioError as exc:
+        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`") from None
+    return _run_tui(start="resume", journal=journal, force=args.force, high_contrast=args.high_contrast)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ttx",
@@ -239,6 +276,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ttx {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    parser.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    parser.set_defaults(func=cmd_home)
+
+    p = sub.add_parser("play", help="set up and play an exercise in the interactive screens")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--seed", type=int, help="the seed (default: a random one, shown at setup)")
+    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("resume", help="continue a session exactly where it stopped")
+    p.add_argument("journal", metavar="JOURNAL", nargs="?", help="the journal (default: the latest unfinished session)")
+    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    p.set_defaults(func=cmd_resume)
 
     p = sub.add_parser("list", help="list the bundled scenarios")
     p.set_defaults(func=cmd_list)
@@ -268,9 +320,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return EXIT_OK
     try:
         return int(args.func(args))
     except UserError as exc:

@@ -24,6 +24,7 @@ from exercise.engine import (
     State,
     TurnRecord,
     check_order,
+    end_exercise,
     fire_inject,
     initial_state,
     load_scenario,
@@ -32,6 +33,58 @@ from exercise.engine import (
 )
 
 JOURNAL_VERSION = 1
+
+
+def sessions_dir() -> Path:
+    """Where journals are kept: $TTX_HOME/sessions, else the XDG data folder."""
+    home = os.environ.get("TTX_HOME")
+    if home:
+        base = Path(home)
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "ttx"
+    return base / "sessions"
+
+
+def new_journal_path(scenario_id: str) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = sessions_dir()
+    path = folder / f"{scenario_id}-{stamp}.jsonl"
+    n = 2
+    while path.exists():
+        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+        n += 1
+    return path
+
+
+@attrs.frozen
+class SessionInfo:
+    """A journal on disk, summarized for the home screen without replaying it."""
+
+    path: Path
+    scenario: str
+    scenario_path: str
+    turn: int
+    over: bool
+    last_played: str
+
+
+def list_sessions() -> list[SessionInfo]:
+    """Journals in the sessions folder, newest first; unreadable files are skipped."""
+    folder = sessions_dir()
+    out = []
+    for path in folder.glob("*.jsonl") if folder.is_dir() else ():
+        try:
+            read = read_journal(path)
+        except JournalError:
+            continue
+        start = read.events[0]
+        resolves = sum(1 for e in read.events if e["type"] == "resolve")
+        undos = sum(1 for e in read.events if e["type"] == "undo")
+        last_resolve = next((e for e in reversed(read.events) if e["type"] in ("resolve", "undo")), {})
+        over = any(e["type"] == "end" for e in read.events) or bool(last_resolve.get("outcome"))
+        out.append(SessionInfo(path, str(start.get("scenario", "?")), str(start.get("scenario_path", "")),
+                               resolves - undos + 1, over, str(read.events[-1].get("at", ""))))
+    return sorted(out, key=lambda s: s.last_played, reverse=True)
 
 
 class JournalError(Exception):
@@ -157,8 +210,13 @@ class Session:
         seed: int,
         journal_path: str | os.PathLike[str] | None = None,
         players: Mapping[str, str] | None = None,
+        settings: Mapping[str, Any] | None = None,
     ) -> Session:
-        """A new session; with a path, the journal is created there (never overwritten)."""
+        """A new session; with a path, the journal is created there (never overwritten).
+
+        `settings` are how the room plays (hot-seat or facilitator entry, the timer): kept in
+        the start event so that resume restores them; the engine never reads them.
+        """
         journal = None
         if journal_path is not None:
             path = Path(journal_path)
@@ -177,6 +235,7 @@ class Session:
             "scenario_hash": scenario.content_hash,
             "seed": seed,
             "players": dict(players or {}),
+            **dict(settings or {}),
             "at": _now(),
         })
         return session
@@ -259,11 +318,13 @@ class Session:
                 fold.state, event.get("inject"), title=event.get("title", ""),
                 text=event.get("text", ""), to=to,
             )
+        elif kind == "end":
+            fold.state = end_exercise(fold.state, event.get("reason", ""), event.get("outcome"))
         elif kind == "undo":
             if not fold.stack:
                 raise JournalError("there is no resolved turn to undo")
             fold.state, fold.pending = fold.stack.pop()
-        # unknown event types from a newer version are kept but ignored
+        # timer events and unknown event types from a newer version are kept but ignored
 
     def _record(self, event: dict[str, Any]) -> None:
         """Apply an event to the fold, then make it durable; a refused event is not written."""
@@ -313,7 +374,9 @@ class Session:
         if missing:
             raise IllegalOrder([f"no order yet from {', '.join(missing)}"])
         turn = self.state.turn
-        self._record({"type": "resolve", "turn": turn, "at": _now()})
+        _, record = resolve_turn(self.state, self._fold.pending)  # type: ignore[union-attr]
+        # The outcome is written for readers of the journal; the fold recomputes it.
+        self._record({"type": "resolve", "turn": turn, "outcome": record.outcome, "at": _now()})
         return self.state.records[-1]
 
     def override(self, target: str, value: Any, reason: str) -> None:
@@ -336,6 +399,16 @@ class Session:
         if audience:
             event["to"] = audience
         self._record(event)
+
+    def end(self, reason: str, outcome: str | None = None) -> None:
+        """The facilitator ends the exercise now."""
+        end_exercise(self.state, reason, outcome)
+        self._record({"type": "end", "turn": self.state.turn, "reason": reason,
+                      "outcome": outcome, "at": _now()})
+
+    def note(self, kind: str, **data: Any) -> None:
+        """Journal a shell event that does not change the state (the timer, say)."""
+        self._record({"type": kind, "turn": self.state.turn, **data, "at": _now()})
 
     def undo(self) -> None:
         """Undo the last resolved turn: back to its orders, as they were before the reveal."""

@@ -14,8 +14,8 @@ _EXPORTS = {
         "Rule", "Scenario", "Source", "Team",
     ),
     "exercise.engine.state": (
-        "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play", "Score",
-        "State", "TeamView", "TurnRecord", "check_order", "fire_inject", "initial_state",
+        "ENDED_BY_FACILITATOR", "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play", "Score",
+        "State", "TeamView", "TurnRecord", "check_order", "end_exercise", "fire_inject", "initial_state",
         "is_over", "legal_moves", "move_status", "override", "resolve_turn", "score",
         "settle_contingencies", "view", "visible_events",
     ),

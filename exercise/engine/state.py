@@ -531,6 +531,21 @@ def fire_inject(
     return work.freeze(state, pending=state.pending + (event,))
 
 
+ENDED_BY_FACILITATOR = "ended_by_facilitator"
+
+
+def end_exercise(state: State, reason: str, outcome: str | None = None) -> State:
+    """The facilitator ends the exercise now, with one of the scenario's outcomes or none."""
+    if state.outcome is not None:
+        raise ValueError("the exercise is already over")
+    ids = {o.id for o in state.scenario.outcomes}
+    if outcome is not None and outcome not in ids:
+        raise ValueError(f"no outcome named '{outcome}'")
+    title = next((o.title for o in state.scenario.outcomes if o.id == outcome), "Ended by the facilitator")
+    event = Event("outcome", "facilitator", title, state.turn, detail=reason or "ended by the facilitator")
+    return attrs.evolve(state, pending=state.pending + (event,), outcome=outcome or ENDED_BY_FACILITATOR)
+
+
 @attrs.frozen
 class Score:
     team: str

@@ -1,0 +1,300 @@
+"""The ttx application: holds the running exercise and hands each screen its slice."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import attrs
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.theme import Theme
+
+from exercise.engine import Order, Scenario, State, TurnRecord
+from exercise.session import Session, new_journal_path
+
+HIGH_CONTRAST = Theme(
+    name="ttx-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFFFF",
+    warning="#FFA500",
+    error="#FF6060",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    dark=True,
+)
+CALM = "nord"
+
+
+@attrs.define
+class Exercise:
+    """The running exercise as the shell sees it: the session and how it is being played."""
+
+    session: Session
+    mode: str = "hotseat"  # "hotseat": teams at the keyboard in turn; "facilitator": one person enters all
+    players: dict[str, str] = attrs.Factory(dict)  # team id -> "human" or "computer"
+    timer_minutes: int = 0
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.session.scenario
+
+    @property
+    def journal_path(self) -> Path | None:
+        return self.session.journal.path if self.session.journal else None
+
+    def is_human(self, team: str) -> bool:
+        return self.players.get(team, "human") == "human"
+
+    @classmethod
+    def from_session(cls, session: Session) -> Exercise:
+        start = session.events[0]
+        players = {t: ("computer" if str(p).startswith("computer") else "human")
+                   for t, p in start.get("players", {}).items()}
+        for event in session.events:  # a team handed over later keeps its latest player
+            if event.get("type") == "player":
+                players[event["team"]] = event["player"]
+        return cls(session, start.get("mode", "hotseat"), players, int(start.get("timer", 0)))
+
+
+class TtxApp(App[None]):
+    """Home, setup, briefing, the turn loop, dashboard and ending, over one Session."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ttx"
+    SUB_TITLE = "tabletop exercises"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "console", "Console"),
+        Binding("f3", "dashboard", "Dashboard"),
+        Binding("f4", "contrast", "Contrast"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    state: reactive[State | None] = reactive(None, always_update=True)
+    clock: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        *,
+        start: str = "home",
+        scenario_path: str | Path | None = None,
+        seed: int | None = None,
+        journal: str | Path | None = None,
+        force: bool = False,
+        high_contrast: bool = False,
+    ) -> None:
+        super().__init__()
+        self.start_mode = start
+        self.start_scenario = scenario_path
+        self.start_seed = seed
+        self.start_journal = journal
+        self.force = force
+        self.high_contrast = high_contrast
+        self.exercise: Exercise | None = None
+        self.deadline: float | None = None
+        self.paused_left: float | None = None
+
+    # -- start-up ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self.high_contrast else CALM
+        self.set_interval(1.0, self._tick)
+        from exercise.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.start_mode == "play" and self.start_scenario is not None:
+            self.open_setup(Path(self.start_scenario), self.start_seed)
+        elif self.start_mode == "resume" and self.start_journal is not None:
+            self.resume(Path(self.start_journal), force=self.force)
+
+    def open_setup(self, path: Path, seed: int | None = None) -> None:
+        from exercise.engine import ScenarioError, load_scenario
+        from exercise.tui.screens.setup import SetupScreen
+
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            first = exc.problems[0].format(str(path)) if exc.problems else str(path)
+            self.notify(f"{len(exc.problems)} problem(s): {first}. Run `ttx check {path}`.",
+                        title="This scenario cannot be played", severity="error", timeout=12)
+            return
+        self.push_screen(SetupScreen(scenario, seed))
+
+    def begin(self, scenario: Scenario, seed: int, players: dict[str, str], mode: str,
+              timer_minutes: int) -> None:
+        """Start a new journaled session and show the briefing."""
+        path = new_journal_path(scenario.id)
+        session = Session.start(scenario, seed, path, players, {"mode": mode, "timer": timer_minutes})
+        self.exercise = Exercise(session, mode, dict(players), timer_minutes)
+        self._restart_timer()
+        self.state = session.state
+        from exercise.tui.screens.briefing import BriefingScreen
+
+        self._reset_to_home()
+        self.push_screen(BriefingScreen())
+
+    def resume(self, journal: Path, force: bool = False) -> None:
+        from exercise.engine import ScenarioError
+        from exercise.session import JournalError
+
+        try:
+            session = Session.resume(journal, force=force)
+        except (JournalError, ScenarioError) as exc:
+            message = exc.render() if isinstance(exc, ScenarioError) else str(exc)
+            self.notify(message, title="Cannot resume", severity="error", timeout=12)
+            return
+        self.exercise = Exercise.from_session(session)
+        self._restart_timer()
+        self.state = session.state
+        self._reset_to_home()
+        if session.torn:
+            self.notify("The journal's last line was cut short and was ignored; everything before it is here.",
+                        title="Recovered", severity="warning", timeout=10)
+        self.show_turn()
+
+    def _reset_to_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # -- the turn loop -----------------------------------------------------------------
+    def show_turn(self) -> None:
+        """The facilitator's turn screen, or the ending when the exercise is over."""
+        from exercise.tui.screens.ending import EndingScreen
+        from exercise.tui.screens.turn import TurnScreen
+
+        self._reset_to_home()
+        if self.state is not None and self.state.outcome is not None:
+            self.push_screen(EndingScreen())
+        else:
+            self.push_screen(TurnScreen())
+
+    def submit(self, order: Order) -> None:
+        assert self.exercise is not None
+        self.exercise.session.submit(order)
+        self.state = self.exercise.session.state
+
+    def resolve(self) -> TurnRecord:
+        assert self.exercise is not None
+        record = self.exercise.session.resolve()
+        self.state = self.exercise.session.state
+        self._restart_timer()
+        return record
+
+    def override(self, target: str, value: Any, reason: str) -> None:
+        assert self.exercise is not None
+        self.exercise.session.override(target, value, reason)
+        self.state = self.exercise.session.state
+
+    def fire_inject(self, inject_id: str | None, *, title: str = "", text: str = "",
+                    to: list[str] | None = None) -> None:
+        assert self.exercise is not None
+        self.exercise.session.fire_inject(inject_id, title=title, text=text, to=to)
+        self.state = self.exercise.session.state
+
+    def undo(self) -> None:
+        assert self.exercise is not None
+        self.exercise.session.undo()
+        self.state = self.exercise.session.state
+        self._restart_timer()
+
+    def end(self, reason: str, outcome: str | None = None) -> None:
+        assert self.exercise is not None
+        self.exercise.session.end(reason, outcome)
+        self.state = self.exercise.session.state
+
+    def set_player(self, team: str, player: str) -> None:
+        """Hand a team to the computer or back to people (journaled)."""
+        assert self.exercise is not None
+        self.exercise.players[team] = player
+        self.exercise.session.note("player", team=team, player=player)
+        self.state = self.exercise.session.state
+
+    # -- the turn timer ----------------------------------------------------------------
+    def _restart_timer(self) -> None:
+        minutes = self.exercise.timer_minutes if self.exercise else 0
+        self.paused_left = None
+        self.deadline = time.monotonic() + minutes * 60 if minutes else None
+        self._tick()
+
+    def timer_pause(self) -> None:
+        if self.deadline is not None:
+            self.paused_left = max(0.0, self.deadline - time.monotonic())
+            self.deadline = None
+            self._journal_timer("pause")
+        elif self.paused_left is not None:
+            self.deadline = time.monotonic() + self.paused_left
+            self.paused_left = None
+            self._journal_timer("resume")
+        self._tick()
+
+    def timer_extend(self, minutes: int) -> None:
+        if self.deadline is not None:
+            self.deadline += minutes * 60
+        elif self.paused_left is not None:
+            self.paused_left += minutes * 60
+        else:
+            self.deadline = time.monotonic() + minutes * 60
+        self._journal_timer("extend", minutes=minutes)
+        self._tick()
+
+    def _journal_timer(self, action: str, **data: Any) -> None:
+        if self.exercise is not None:
+            self.exercise.session.note("timer", action=action, **data)
+
+    def _tick(self) -> None:
+        if self.paused_left is not None:
+            left = self.paused_left
+            suffix = " (paused)"
+        elif self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            suffix = ""
+        else:
+            self.clock = ""
+            return
+        if left <= 0:
+            if not self.clock.startswith("Time is up"):
+                self.notify("Time is up for this turn.", title="Timer", severity="warning")
+            self.clock = "Time is up"
+            return
+        minutes, seconds = divmod(int(left), 60)
+        self.clock = f"⏱ {minutes:02d}:{seconds:02d}{suffix}"
+
+    # -- app-wide actions --------------------------------------------------------------
+    def action_help(self) -> None:
+        from exercise.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_console(self) -> None:
+        from exercise.tui.screens.console import ConsoleScreen
+
+        if self.exercise is None:
+            self.notify("The facilitator console opens once an exercise has started.")
+            return
+        if not isinstance(self.screen, ConsoleScreen):
+            self.push_screen(ConsoleScreen())
+
+    def action_dashboard(self) -> None:
+        from exercise.tui.screens.curtain import CurtainScreen
+        from exercise.tui.screens.dashboard import DashboardScreen
+
+        if self.exercise is None:
+            self.notify("The dashboard opens once an exercise has started.")
+            return
+        if isinstance(self.screen, CurtainScreen):
+            return
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
+    def action_contrast(self) -> None:
+        self.theme = CALM if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+

@@ -1,0 +1,171 @@
+"""The facilitator console: adjust, fire injects, undo, timer, end. Every action is journaled."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
+
+from exercise.session import JournalError
+from exercise.transcript import fmt_number
+
+
+class ConsoleScreen(ModalScreen[None]):
+    """Facilitator only: shows every meter, hidden ones included."""
+
+    HELP = (
+        "Adjust: set a meter or a fact, with the reason the class will see. Injects: fire one of "
+        "the scenario's injects now, or write your own, to everyone or to chosen teams. Turn: "
+        "undo the last turn (back to its orders), pause or extend the timer, end the exercise. "
+        "Every action is written to the journal. Escape closes the console."
+    )
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        state = self.app.state  # type: ignore[attr-defined]
+        scenario = state.scenario
+        targets = [(f"{m.label} (meter, now {fmt_number(state.meters[m.id])}, {fmt_number(m.min)}–{fmt_number(m.max)})", m.id)
+                   for m in scenario.meters]
+        targets += [(f"{f.label} (fact, now {'true' if f.id in state.flags else 'false'})", f.id)
+                    for f in scenario.flags]
+        injects = [(f"{i.title}" + (" (already fired)" if i.id in state.history.fired else ""), i.id)
+                   for i in scenario.injects]
+        with Vertical(id="console", classes="dialog"):
+            yield Label(f"Facilitator console — {scenario.turn_label(state.turn)}", classes="section-title")
+            with TabbedContent(id="console-tabs"):
+                with TabPane("Adjust", id="tab-adjust"):
+                    yield Select(targets, prompt="Meter or fact", id="target")
+                    yield Input(placeholder="New value: a number, or true / false", id="value")
+                    yield Input(placeholder="Reason (the class will see it)", id="reason")
+                    yield Button("Apply", id="apply", variant="primary")
+                with TabPane("Injects", id="tab-injects"):
+                    yield Select(injects, prompt="An inject from the scenario", id="inject")
+                    yield Button("Fire this inject", id="fire", variant="primary")
+                    yield Label("Or write your own:")
+                    yield Input(placeholder="Headline", id="adhoc-title")
+                    yield Input(placeholder="Text (optional)", id="adhoc-text")
+                    yield Label("To (none ticked: everyone)")
+                    yield SelectionList[str](*[(t.name, t.id) for t in scenario.teams], id="adhoc-to")
+                    yield Button("Send", id="send", variant="primary")
+                with TabPane("Turn", id="tab-turn"):
+                    yield Static(self._timer_text(), id="timer-state")
+                    with Horizontal(classes="buttons"):
+                        yield Button("Pause / resume timer", id="pause")
+                        yield Button("+1 minute", id="extend1")
+                        yield Button("+5 minutes", id="extend5")
+                    yield Button("Undo the last turn", id="undo", variant="warning")
+                    yield Select([(o.title, o.id) for o in scenario.outcomes],
+                                 prompt="Ending (optional)", id="end-outcome")
+                    yield Input(placeholder="Why end now?", id="end-reason")
+                    yield Button("End the exercise", id="end", variant="error")
+            yield Button("Close", id="close")
+
+    def _timer_text(self) -> str:
+        clock = self.app.clock  # type: ignore[attr-defined]
+        return f"Timer: {clock}" if clock else "Timer: off (set one at setup, or +1/+5 starts one now)"
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        target = self.query_one("#target", Select).value
+        raw = self.query_one("#value", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if target is Select.NULL:
+            self.notify("Choose a meter or a fact first.", severity="warning")
+            return
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        value: float | bool
+        if target in scenario.flag_index:
+            if raw.lower() not in ("true", "false", "yes", "no", "on", "off"):
+                self.notify("A fact is true or false.", severity="error")
+                return
+            value = raw.lower() in ("true", "yes", "on")
+        else:
+            try:
+                value = float(raw)
+                value = int(value) if value.is_integer() else value
+            except ValueError:
+                self.notify(f"“{raw}” is not a number.", severity="error")
+                return
+        if not reason:
+            self.notify("Give a reason: the class will see it and the report keeps it.", severity="error")
+            return
+        try:
+            self.app.override(str(target), value, reason)  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Done, and written to the journal.")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#fire")
+    def _fire(self) -> None:
+        inject = self.query_one("#inject", Select).value
+        if inject is Select.NULL:
+            self.notify("Choose an inject first.", severity="warning")
+            return
+        self.app.fire_inject(str(inject))  # type: ignore[attr-defined]
+        self.notify("Inject delivered.")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        title = self.query_one("#adhoc-title", Input).value.strip()
+        if not title:
+            self.notify("Write a headline first.", severity="warning")
+            return
+        text = self.query_one("#adhoc-text", Input).value.strip()
+        to = list(self.query_one("#adhoc-to", SelectionList).selected) or None
+        self.app.fire_inject(None, title=title, text=text, to=to)  # type: ignore[attr-defined]
+        self.notify("Inject delivered.")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#pause")
+    def _pause(self) -> None:
+        self.app.timer_pause()  # type: ignore[attr-defined]
+        self.query_one("#timer-state", Static).update(self._timer_text())
+
+    @on(Button.Pressed, "#extend1")
+    def _extend1(self) -> None:
+        self.app.timer_extend(1)  # type: ignore[attr-defined]
+        self.query_one("#timer-state", Static).update(self._timer_text())
+
+    @on(Button.Pressed, "#extend5")
+    def _extend5(self) -> None:
+        self.app.timer_extend(5)  # type: ignore[attr-defined]
+        self.query_one("#timer-state", Static).update(self._timer_text())
+
+    @on(Button.Pressed, "#undo")
+    def _undo(self) -> None:
+        try:
+            self.app.undo()  # type: ignore[attr-defined]
+        except JournalError as exc:
+            self.notify(str(exc).capitalize() + ".", severity="warning")
+            return
+        self.notify("The last turn is undone; its orders are back, waiting for the reveal.")
+        self.dismiss(None)
+        self.app.show_turn()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#end")
+    def _end(self) -> None:
+        reason = self.query_one("#end-reason", Input).value.strip()
+        if not reason:
+            self.notify("Say why the exercise ends now: it goes in the report.", severity="error")
+            return
+        outcome = self.query_one("#end-outcome", Select).value
+        try:
+            self.app.end(reason, None if outcome is Select.NULL else str(outcome))  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.dismiss(None)
+        self.app.show_turn()  # type: ignore[attr-defined]

@@ -1,0 +1,41 @@
+"""The curtain between team screens: nothing of any team is on it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class CurtainScreen(Screen[bool]):
+    """Hides everything until the right people are at the keyboard."""
+
+    HELP = (
+        "The curtain keeps each team's choices private. Hand the keyboard over, and press "
+        "Enter only when the named team alone is looking. Escape goes back to the facilitator."
+    )
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=True),
+        Binding("escape", "back", "Back to the facilitator"),
+    ]
+
+    def __init__(self, title: str, prompt: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Middle(id="curtain"):
+            with Center():
+                yield Static(self.title_text, id="curtain-title")
+            with Center():
+                yield Static(self.prompt, id="curtain-prompt")
+        yield Footer()
+
+    def action_open(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,128 @@
+"""Home: the bundled scenarios, sessions to resume, and a scenario file opened by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from exercise.bundled import bundled_scenarios
+from exercise.engine import Scenario, ScenarioError, load_scenario
+from exercise.session import list_sessions
+
+
+class HomeScreen(Screen):
+    """Choose a scenario to play or a session to resume."""
+
+    HELP = (
+        "Pick a bundled scenario and press Enter to set up an exercise, or pick a session "
+        "to resume it exactly where it stopped. To play your own scenario file, type its path "
+        "in the box at the bottom and press Enter."
+    )
+    BINDINGS = [
+        Binding("o", "focus_path", "Open file"),
+        Binding("s", "focus_scenarios", "Scenarios"),
+        Binding("r", "focus_sessions", "Sessions"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scenarios: dict[str, tuple[Path, Scenario]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Label("Scenarios", classes="section-title")
+            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="summary", classes="summary")
+            yield Label("Sessions to resume", classes="section-title")
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="open-row"):
+                yield Input(placeholder="path/to/scenario.toml", id="path")
+                yield Button("Open", id="open", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.add_columns("Scenario", "Teams", "Turns", "Length")
+        for path in bundled_scenarios():
+            try:
+                scenario = load_scenario(path)
+            except ScenarioError:
+                continue
+            self.scenarios[str(path)] = (path, scenario)
+            table.add_row(
+                scenario.title,
+                ", ".join(t.name for t in scenario.teams),
+                str(scenario.turns),
+                scenario.turn_length,
+                key=str(path),
+            )
+        self.refresh_sessions()
+        table.focus()
+        self._show_summary()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_sessions()
+
+    def refresh_sessions(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Scenario", "Turn", "Status", "Last played", "Journal")
+        for info in list_sessions()[:50]:
+            status = "finished" if info.over else "in progress"
+            table.add_row(info.scenario, str(info.turn), status, info.last_played.replace("T", " ")[:16],
+                          info.path.name, key=str(info.path))
+        if not table.row_count:
+            table.add_row("(no saved sessions yet)", "", "", "", "", key="")
+
+    def _show_summary(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        summary = self.query_one("#summary", Static)
+        if not table.row_count:
+            summary.update("No bundled scenarios were found.")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        _, scenario = self.scenarios[str(key)]
+        summary.update(scenario.summary.strip())
+
+    @on(DataTable.RowHighlighted, "#scenarios")
+    def _highlighted(self) -> None:
+        self._show_summary()
+
+    @on(DataTable.RowSelected, "#scenarios")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        path, _ = self.scenarios[str(event.row_key.value)]
+        self.app.open_setup(path)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _resume(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.resume(Path(str(event.row_key.value)))  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#open")
+    def _open(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.notify("Type the path of a scenario file first.", severity="warning")
+            return
+        path = Path(text).expanduser()
+        if not path.is_file():
+            self.notify(f"No scenario file at {path}.", severity="error")
+            return
+        self.app.open_setup(path)  # type: ignore[attr-defined]
+
+    def action_focus_path(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def action_focus_scenarios(self) -> None:
+        self.query_one("#scenarios", DataTable).focus()
+
+    def action_focus_sessions(self) -> None:
+        self.query_one("#sessions", DataTable).focus()

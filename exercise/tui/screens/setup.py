@@ -1,0 +1,93 @@
+"""Setup: who plays each team, how orders are entered, the turn timer and the seed."""
+
+from __future__ import annotations
+
+import random
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from exercise.engine import Scenario
+
+TIMER_CHOICES = [("Off", 0), ("3 minutes", 3), ("5 minutes", 5), ("10 minutes", 10),
+                 ("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)]
+MODES = [("Hot-seat: each team at the keyboard in turn, behind a curtain", "hotseat"),
+         ("Facilitator entry: teams hand in orders on paper, the facilitator types them", "facilitator")]
+
+
+class SetupScreen(Screen):
+    """Set up the exercise before the briefing."""
+
+    HELP = (
+        "For each team choose a person or the computer (the computer picks random legal "
+        "moves for now). Hot-seat passes the keyboard from team to team behind a curtain; "
+        "facilitator entry lets one person type every team's orders. The seed makes the game "
+        "repeatable: the same seed and the same orders give the same exercise."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.seed = seed if seed is not None else random.SystemRandom().randrange(1, 100000)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="setup"):
+            yield Static(f"[b]{self.scenario.title}[/b] — setup", classes="screen-title")
+            yield Label("Who plays each team", classes="section-title")
+            with Grid(id="players"):
+                for team in self.scenario.teams:
+                    yield Label(team.name, classes="team-name")
+                    if team.playable:
+                        yield Select([("Person", "human"), ("Computer", "computer")], value="human",
+                                     allow_blank=False, id=f"player-{team.id}")
+                    else:
+                        yield Label("Computer (this actor is always played by the computer)")
+            yield Label("How orders are entered", classes="section-title")
+            yield Select(MODES, value="hotseat", allow_blank=False, id="mode")
+            with Horizontal(id="timer-seed"):
+                with Horizontal(classes="field"):
+                    yield Label("Turn timer ", classes="field-label")
+                    yield Select(TIMER_CHOICES, value=0, allow_blank=False, id="timer")
+                with Horizontal(classes="field"):
+                    yield Label("Seed ", classes="field-label")
+                    yield Input(str(self.seed), type="integer", id="seed")
+            yield Button("Start the briefing", id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        first = self.query(Select).first()
+        first.focus()
+
+    def players(self) -> dict[str, str]:
+        out = {}
+        for team in self.scenario.teams:
+            if team.playable:
+                out[team.id] = str(self.query_one(f"#player-{team.id}", Select).value)
+            else:
+                out[team.id] = "computer"
+        return out
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        text = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(text)
+        except ValueError:
+            self.notify("The seed must be a whole number.", severity="error")
+            self.query_one("#seed", Input).focus()
+            return
+        mode = str(self.query_one("#mode", Select).value)
+        timer = int(self.query_one("#timer", Select).value)  # type: ignore[arg-type]
+        self.app.begin(self.scenario, seed, self.players(), mode, timer)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,217 @@
+"""A team's own screen: its private brief and injects, what it can see, and its orders."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Collapsible, DataTable, Footer, Header, Input, Label, SelectionList, Static
+
+from exercise.engine import IllegalOrder, Move, Order, OrderedMove, move_status, view
+from exercise.transcript import fmt_number
+from exercise.tui.text import all_events, event_line
+
+
+class TeamScreen(Screen[bool]):
+    """Only this team's material is on this screen; it is dismissed before the next team."""
+
+    HELP = (
+        "Tick up to your allowed number of moves with Space (arrows to move). The box on the "
+        "right explains the highlighted move and its sources. Press c on a ticked move to make "
+        "it contingent on another team's move this turn. Write a short rationale, then Ctrl+S "
+        "to submit. Moves you cannot play now are listed with the reason."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit orders"),
+        Binding("c", "contingency", "Contingent on…"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, team: str, *, entry_by: str = "team") -> None:
+        super().__init__()
+        self.team_id = team
+        self.entry_by = entry_by  # "team" (hot-seat) or "facilitator"
+        self.contingencies: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def state(self):
+        return self.app.state  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        state = self.state
+        scenario = state.scenario
+        team = scenario.team_index[self.team_id]
+        existing = self.app.exercise.session.pending.get(self.team_id)  # type: ignore[attr-defined]
+        if existing is not None:
+            self.contingencies = {om.move: om.contingent_on for om in existing.moves if om.contingent_on}
+        chosen = {om.move for om in existing.moves} if existing else set()
+        who = " (entered by the facilitator)" if self.entry_by == "facilitator" else ""
+        yield Header()
+        yield Static(
+            f"[b]{team.name}[/b]{who} — {scenario.turn_label(state.turn)} of {scenario.turns}",
+            id="team-title", classes="screen-title",
+        )
+        with Horizontal(id="team-body"):
+            with VerticalScroll(id="team-left"):
+                with Collapsible(title="Private brief", collapsed=False, id="private-brief"):
+                    yield Static(team.private_brief.strip() or "(no private brief)")
+                yield Label("For your eyes only", classes="section-title")
+                yield Static(self._private_text(), id="private-events")
+                yield Label("What you can see", classes="section-title")
+                yield DataTable(id="team-meters", cursor_type="none", show_cursor=False)
+                flags = [scenario.flag_index[f].label for f in sorted(view(state, self.team_id).flags)]
+                yield Static("Facts: " + ("; ".join(flags) if flags else "none yet"), id="team-flags")
+            with Vertical(id="team-right"):
+                yield Label(f"Your moves: choose up to {team.moves_per_turn}", classes="section-title")
+                options = []
+                unavailable = []
+                for move, why in move_status(state, self.team_id):
+                    if why is None:
+                        options.append((self._move_prompt(move), move.id, move.id in chosen))
+                    else:
+                        unavailable.append(f"• {move.label}: {why}")
+                yield SelectionList[str](*options, id="moves")
+                yield Static("", id="move-detail")
+                yield Static("", id="contingency-summary")
+                with Collapsible(title=f"Not available now ({len(unavailable)})", collapsed=True):
+                    yield Static("\n".join(unavailable) or "Every move is available.", id="unavailable")
+                yield Input(existing.rationale if existing else "", placeholder="Rationale: why these moves? (optional)",
+                            id="rationale", max_length=500)
+                with Horizontal(classes="buttons"):
+                    yield Button("Submit orders", id="submit", variant="primary")
+                    yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        scenario = self.state.scenario
+        table = self.query_one("#team-meters", DataTable)
+        table.add_columns("Meter", "Value", "Range")
+        visible = view(self.state, self.team_id).meters
+        for meter in scenario.meters:
+            if meter.id in visible:
+                table.add_row(meter.label, fmt_number(visible[meter.id]),
+                              f"{fmt_number(meter.min)}–{fmt_number(meter.max)}")
+        self.query_one("#moves", SelectionList).focus()
+        self._update_detail()
+        self._update_contingencies()
+
+    def _move_prompt(self, move: Move) -> str:
+        marks = []
+        if move.secret:
+            marks.append("secret")
+        if move.chance is not None:
+            marks.append(f"chance {move.chance:.0%}")
+        if move.once:
+            marks.append("once")
+        return move.label + (f"  ({', '.join(marks)})" if marks else "")
+
+    def _private_text(self) -> str:
+        state = self.state
+        scenario = state.scenario
+        lines = []
+        for event in all_events(state):
+            if event.audience is not None and self.team_id in event.audience:
+                lines.append(event_line(scenario, event, with_turn=True))
+        return "\n".join(lines) if lines else "Nothing private yet."
+
+    @on(SelectionList.SelectionHighlighted, "#moves")
+    def _highlighted(self) -> None:
+        self._update_detail()
+
+    @on(SelectionList.SelectedChanged, "#moves")
+    def _changed(self) -> None:
+        selected = set(self.query_one("#moves", SelectionList).selected)
+        for move in list(self.contingencies):
+            if move not in selected:
+                del self.contingencies[move]
+        self._update_contingencies()
+
+    def _highlighted_move(self) -> Move | None:
+        moves = self.query_one("#moves", SelectionList)
+        if moves.highlighted is None or not moves.option_count:
+            return None
+        option = moves.get_option_at_index(moves.highlighted)
+        return self.state.scenario.move_index[option.value]
+
+    def _update_detail(self) -> None:
+        move = self._highlighted_move()
+        detail = self.query_one("#move-detail", Static)
+        if move is None:
+            detail.update("No move is available to you this turn: submit to pass.")
+            return
+        lines = [f"[b]{move.label}[/b]", move.description.strip() or "(no description)"]
+        notes = []
+        if move.secret:
+            notes.append("secret: other teams will not see that you played it")
+        if move.chance is not None:
+            notes.append(f"succeeds with a {move.chance:.0%} chance")
+        if move.once:
+            notes.append("can be played once only")
+        if move.cooldown:
+            notes.append(f"then unavailable for {move.cooldown} turn(s)")
+        if notes:
+            lines.append("; ".join(notes).capitalize() + ".")
+        scenario = self.state.scenario
+        for citation in move.sources:
+            source = next((s for s in scenario.sources if s.id == citation.source), None)
+            name = source.title if source else citation.source
+            lines.append(f"Source: {name}" + (f" — “{citation.quote}”" if citation.quote else ""))
+        detail.update("\n".join(lines))
+
+    def _update_contingencies(self) -> None:
+        scenario = self.state.scenario
+        parts = []
+        for move_id, others in self.contingencies.items():
+            needs = " and ".join(
+                f"{scenario.team_index[scenario.move_index[o].team].name} plays “{scenario.move_index[o].label}”"
+                for o in others
+            )
+            parts.append(f"“{scenario.move_index[move_id].label}” only if {needs}")
+        self.query_one("#contingency-summary", Static).update(
+            "Contingent: " + "; ".join(parts) if parts else ""
+        )
+
+    def action_contingency(self) -> None:
+        from exercise.tui.screens.contingency import ContingencyScreen
+
+        move = self._highlighted_move()
+        if move is None:
+            return
+        moves = self.query_one("#moves", SelectionList)
+        if move.id not in moves.selected:
+            moves.select(move.id)
+
+        def done(result: tuple[str, ...] | None) -> None:
+            if result is None:
+                return
+            if result:
+                self.contingencies[move.id] = result
+            else:
+                self.contingencies.pop(move.id, None)
+            self._update_contingencies()
+
+        self.app.push_screen(ContingencyScreen(self.state.scenario, move, self.contingencies.get(move.id, ())), done)
+
+    def build_order(self) -> Order:
+        selected = self.query_one("#moves", SelectionList).selected
+        # Keep the file's order of moves: it is the order in which they resolve.
+        ordered = [m.id for m in self.state.scenario.moves_by_team[self.team_id] if m.id in selected]
+        moves = tuple(OrderedMove(m, self.contingencies.get(m, ())) for m in ordered)
+        rationale = self.query_one("#rationale", Input).value.strip()
+        return Order(self.team_id, moves, rationale)
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        order = self.build_order()
+        try:
+            self.app.submit(order)  # type: ignore[attr-defined]
+        except IllegalOrder as exc:
+            self.notify("; ".join(exc.problems), title="These orders cannot be accepted", severity="error")
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,220 @@
+"""The facilitator's turn screen: this turn's injects, who has handed in orders, the reveal."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from exercise.bots import RandomPlayer, bot_rng
+from exercise.engine import IllegalOrder, Order, State, view
+from exercise.tui.text import event_line, public_events
+
+
+class TurnScreen(Screen):
+    """What the whole room may see during a turn: never a team's orders before the reveal."""
+
+    HELP = (
+        "The turn screen is safe to project. Enter opens the highlighted team's orders "
+        "(behind a curtain in hot-seat mode); n goes to the next team still to hand in; "
+        "r reveals and resolves the turn once every team's orders are in; h hands the "
+        "highlighted team to the computer or back. F2 opens the facilitator console, F3 the dashboard."
+    )
+    BINDINGS = [
+        Binding("n", "next_team", "Next team"),
+        Binding("r", "reveal", "Reveal"),
+        Binding("h", "hand_over", "Hand to computer/back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thinking: set[tuple[str, int, int]] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="turn"):
+            yield Static("", id="turn-title", classes="screen-title")
+            yield Static("", id="clock", classes="clock")
+            yield Label("This turn's injects", classes="section-title")
+            yield Static("", id="turn-injects")
+            yield Label("Orders", classes="section-title")
+            yield DataTable(id="teams", cursor_type="row")
+            yield Static("", id="turn-hint", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#teams", DataTable)
+        table.add_columns("Team", "Played by", "Orders")
+        self.watch(self.app, "state", self._refresh, init=True)
+        self.watch(self.app, "clock", self._clock, init=True)
+        table.focus()
+
+    def _clock(self, clock: str) -> None:
+        self.query_one("#clock", Static).update(clock)
+
+    @property
+    def exercise(self):
+        return self.app.exercise  # type: ignore[attr-defined]
+
+    def _refresh(self, state: State | None) -> None:
+        if state is None:
+            return
+        if state.outcome is not None:
+            return  # the reveal or the console moves on to the ending
+        scenario = state.scenario
+        self.query_one("#turn-title", Static).update(
+            f"[b]{scenario.title}[/b] — {scenario.turn_label(state.turn)} of {scenario.turns}"
+            f" ({scenario.turn_length} each)"
+        )
+        shown = public_events(state, state.pending)
+        private = sum(1 for e in state.pending if e.audience is not None)
+        lines = [event_line(scenario, e) for e in shown]
+        if private:
+            lines.append(f"({private} private inject(s) are waiting on the teams' own screens.)")
+        self.query_one("#turn-injects", Static).update("\n".join(lines) or "No injects this turn.")
+        table = self.query_one("#teams", DataTable)
+        row = table.cursor_row
+        table.clear()
+        pending = self.exercise.session.pending
+        for team in scenario.teams:
+            human = self.exercise.is_human(team.id)
+            if team.id in pending:
+                status = "✓ in"
+            elif human:
+                status = "… waiting"
+            else:
+                status = "… computer is choosing"
+            table.add_row(team.name, "people" if human else "computer", status, key=team.id)
+        if row is not None and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        waiting = [t for t in self.exercise.session.waiting_for()]
+        hint = self.query_one("#turn-hint", Static)
+        if waiting:
+            names = ", ".join(scenario.team_index[t].name for t in waiting)
+            hint.update(f"Waiting for: {names}. Press n for the next team, Enter for the highlighted one.")
+        else:
+            hint.update("Every team's orders are in. Press r to reveal and resolve the turn.")
+        for team in scenario.teams:
+            key = (team.id, state.turn, len(state.records))
+            if team.id not in pending and not self.exercise.is_human(team.id) and key not in self.thinking:
+                self.thinking.add(key)
+                self.computer_order(team.id, state)
+
+    @work(thread=True, group="computer")
+    def computer_order(self, team: str, state: State) -> None:
+        """The computer chooses in a worker thread so the screen never freezes."""
+        scenario = state.scenario
+        order = RandomPlayer(scenario).choose(view(state, team), bot_rng(self.exercise.session.seed, team, state.turn))
+        self.app.call_from_thread(self._computer_submit, order, state.turn)
+
+    def _computer_submit(self, order: Order, turn: int) -> None:
+        state = self.app.state  # type: ignore[attr-defined]
+        session = self.exercise.session
+        if state is None or state.turn != turn or order.team in session.pending or state.outcome:
+            return
+        if self.exercise.is_human(order.team):
+            return
+        try:
+            self.app.submit(order)  # type: ignore[attr-defined]
+        except IllegalOrder:  # the state moved on while it thought (an override): think again
+            self.computer_order(order.team, state)
+
+    # -- order entry -------------------------------------------------------------------
+    def _highlighted_team(self) -> str | None:
+        table = self.query_one("#teams", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(DataTable.RowSelected, "#teams")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.enter_orders(str(event.row_key.value))
+
+    def action_next_team(self) -> None:
+        waiting = [t for t in self.exercise.session.waiting_for() if self.exercise.is_human(t)]
+        if not waiting:
+            self.notify("No team is waiting to enter orders.")
+            return
+        self.enter_orders(waiting[0])
+
+    def enter_orders(self, team: str) -> None:
+        from exercise.tui.screens.curtain import CurtainScreen
+        from exercise.tui.screens.team import TeamScreen
+
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        if not self.exercise.is_human(team):
+            self.notify(f"{scenario.team_index[team].name} is played by the computer; press h to take it back.")
+            return
+        name = scenario.team_index[team].name
+        if self.exercise.mode == "facilitator":
+            self.app.push_screen(TeamScreen(team, entry_by="facilitator"), self._after_entry)
+            return
+
+        def opened(ok: bool | None) -> None:
+            if ok:
+                self.app.push_screen(TeamScreen(team), self._after_hotseat_entry)
+
+        self.app.push_screen(
+            CurtainScreen(f"Pass to {name}", f"Press Enter when only {name} is looking."), opened
+        )
+
+    def _after_entry(self, submitted: bool | None) -> None:
+        if submitted:
+            self.notify("Orders recorded.")
+
+    def _after_hotseat_entry(self, submitted: bool | None) -> None:
+        from exercise.tui.screens.curtain import CurtainScreen
+
+        waiting = [t for t in self.exercise.session.waiting_for() if self.exercise.is_human(t)]
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        done = "Orders recorded. " if submitted else ""
+        if waiting:
+            name = scenario.team_index[waiting[0]].name
+
+            def opened(ok: bool | None) -> None:
+                if ok:
+                    self.app.push_screen(TeamScreen(waiting[0]), self._after_hotseat_entry)
+
+            from exercise.tui.screens.team import TeamScreen
+
+            self.app.push_screen(
+                CurtainScreen(f"{done}Pass to {name}", f"Press Enter when only {name} is looking."), opened
+            )
+        else:
+            self.app.push_screen(
+                CurtainScreen(f"{done}Hand back to the facilitator", "Press Enter to return to the turn screen."),
+            )
+
+    # -- reveal ------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        from exercise.tui.screens.reveal import RevealScreen
+
+        waiting = self.exercise.session.waiting_for()
+        if waiting:
+            scenario = self.app.state.scenario  # type: ignore[attr-defined]
+            names = ", ".join(scenario.team_index[t].name for t in waiting)
+            self.notify(f"Still waiting for {names}.", severity="warning")
+            return
+        try:
+            record = self.app.resolve()  # type: ignore[attr-defined]
+        except IllegalOrder as exc:
+            self.notify("; ".join(exc.problems) + ". Re-enter those orders.",
+                        title="Orders no longer legal after a change", severity="error", timeout=10)
+            return
+        self.app.push_screen(RevealScreen(record))
+
+    def action_hand_over(self) -> None:
+        team = self._highlighted_team()
+        if team is None:
+            return
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        if not scenario.team_index[team].playable:
+            self.notify(f"{scenario.team_index[team].name} is always played by the computer.")
+            return
+        player = "human" if not self.exercise.is_human(team) else "computer"
+        self.app.set_player(team, player)  # type: ignore[attr-defined]
+        who = "people" if player == "human" else "the computer"
+        self.notify(f"{scenario.team_index[team].name} is now played by {who}.")
