@@ -232,26 +232,38 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_tui(**kwargs: Any) -> int:
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise UserError("the interactive screens need a terminal; for a headless game use `ttx run SCENARIO --seed N`")
+def _run_tui(args: argparse.Namespace, **kwargs: Any) -> Any:
     from exercise.tui.app import TtxApp
 
-    TtxApp(**kwargs).run()
+    app = TtxApp(**kwargs)
+    if getattr(args, "build_only", False):
+        return app
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UserError("the interactive screens need a terminal; for a headless game use `ttx run SCENARIO --seed N`")
+    app.run()
     return EXIT_OK
 
 
-def cmd_home(args: argparse.Namespace) -> int:
-    return _run_tui(high_contrast=getattr(args, "high_contrast", False))
+def build_app(argv: Sequence[str]) -> Any:
+    """The TUI app exactly as `ttx ARGV` would build it, without running it (for tests)."""
+    args = build_parser().parse_args(list(argv))
+    args.build_only = True
+    if args.func not in (cmd_home, cmd_play, cmd_resume):
+        raise UserError(f"`ttx {' '.join(argv)}` does not open the interactive screens")
+    return args.func(args)
 
 
-def cmd_play(args: argparse.Namespace) -> int:
+def cmd_home(args: argparse.Namespace) -> Any:
+    return _run_tui(args, high_contrast=getattr(args, "high_contrast", False))
+
+
+def cmd_play(args: argparse.Namespace) -> Any:
     path = resolve_scenario_path(args.scenario)
     open_scenario(args.scenario)  # problems are reported here, before the screen opens
-    return _run_tui(start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast)
+    return _run_tui(args, start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast)
 
 
-def cmd_resume(args: argparse.Namespace) -> int:
+def cmd_resume(args: argparse.Namespace) -> Any:
     from exercise.session import JournalError, Session, list_sessions
 
     journal = args.journal
@@ -266,7 +278,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except ScenarioError as exc:
         raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`") from None
-    return _run_tui(start="resume", journal=journal, force=args.force, high_contrast=args.high_contrast)
+    return _run_tui(args, start="resume", journal=journal, force=args.force, high_contrast=args.high_contrast)
 
 
 def build_parser() -> argparse.ArgumentParser:

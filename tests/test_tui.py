@@ -1,0 +1,266 @@
+"""The TUI driven through Textual's pilot, built the way the `ttx` command builds it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import MINI
+from exercise.cli import build_app
+from exercise.session import Session, list_sessions
+from tui_helpers import screen_text, settle, tick_moves
+
+SIZE = (100, 32)
+
+
+@pytest.fixture(autouse=True)
+def ttx_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+async def start_mini(pilot, mode: str = "hotseat") -> None:
+    """From setup through the briefing to the turn screen."""
+    await settle(pilot)
+    assert "SetupScreen" == screen_name(pilot.app)
+    if mode != "hotseat":
+        from textual.widgets import Select
+
+        pilot.app.screen.query_one("#mode", Select).value = mode
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert "BriefingScreen" == screen_name(pilot.app)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert "TurnScreen" == screen_name(pilot.app)
+
+
+async def hotseat_turn(pilot, orders: dict[str, list[str]], rationale: str = "") -> None:
+    """Every human team in turn: curtain, team screen, tick, submit; then the reveal."""
+    app = pilot.app
+    await pilot.press("n")
+    await settle(pilot)
+    for team, moves in orders.items():
+        assert "CurtainScreen" == screen_name(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "TeamScreen" == screen_name(app)
+        assert app.screen.team_id == team
+        await tick_moves(pilot, moves)
+        if rationale:
+            app.screen.query_one("#rationale").value = rationale
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert "CurtainScreen" == screen_name(app)  # hand back to the facilitator
+    await pilot.press("enter")
+    await settle(pilot)
+    assert "TurnScreen" == screen_name(app)
+    await pilot.press("r")
+    await settle(pilot)
+    assert "RevealScreen" == screen_name(app)
+
+
+async def test_a_hot_seat_exercise_runs_from_setup_to_the_ending():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await hotseat_turn(pilot, {"a": ["declare"], "b": ["peace"]}, rationale="Together")
+        text = screen_text(app)
+        assert "Synchronized!" in text
+        assert "Together" in text
+        assert "Tension" in text
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+            await hotseat_turn(pilot, {"a": [], "b": []})
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "EndingScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "Peace" in text or "Stalemate" in text
+        assert "Keep calm" in text
+        assert str(app.exercise.journal_path) in text
+
+
+async def test_after_the_curtain_the_previous_team_is_not_on_screen():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Declare" in screen_text(app)  # Alpha's move list
+        await tick_moves(pilot, ["declare"])
+        app.screen.query_one("#rationale").value = "Alpha's secret reasoning"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "CurtainScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "Pass to Bravo" in text
+        assert "Declare" not in text and "Alpha's secret reasoning" not in text
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Bravo" in text
+        assert "Declare" not in text
+        assert "Alpha's secret reasoning" not in text
+
+
+async def test_the_turn_screen_shows_who_is_in_but_never_what_they_ordered():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await tick_moves(pilot, ["declare"])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # back to the facilitator instead of Bravo
+        await settle(pilot)
+        assert "TurnScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "✓ in" in text
+        assert "Declare" not in text
+
+
+async def test_facilitator_entry_mode_types_every_teams_orders_without_curtains():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot, mode="facilitator")
+        for team, moves in (("a", ["declare"]), ("b", [])):
+            await pilot.press("n")
+            await settle(pilot)
+            assert "TeamScreen" == screen_name(app)
+            assert team == app.screen.team_id
+            assert "entered by the facilitator" in screen_text(app)
+            await tick_moves(pilot, moves)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "TurnScreen" == screen_name(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "RevealScreen" == screen_name(app)
+        assert "Alpha: Declare" in screen_text(app)
+
+
+async def test_an_override_and_an_undo_are_journaled_and_shown():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await hotseat_turn(pilot, {"a": ["declare"], "b": []})
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 2 == app.state.turn
+        # An override through the console.
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "ConsoleScreen" == screen_name(app)
+        from textual.widgets import Select
+
+        app.screen.query_one("#target", Select).value = "tension"
+        app.screen.query_one("#value").value = "77"
+        app.screen.query_one("#reason").value = "A border incident the class argued for"
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert 77 == app.state.meters["tension"]
+        # Undo the last turn: back to turn 1 with its orders in, waiting for the reveal.
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#console-tabs").active = "tab-turn"
+        await settle(pilot)
+        await pilot.click("#undo")
+        await settle(pilot)
+        assert 1 == app.state.turn
+        assert {"a", "b"} == set(app.exercise.session.pending)
+        assert "declare" not in app.state.history.count
+        events = [json.loads(line)["type"] for line in app.exercise.journal_path.read_text().splitlines()]
+        assert ["start", "orders", "orders", "resolve", "override", "undo"] == events
+
+
+async def test_resume_after_an_abrupt_stop_keeps_every_accepted_order(ttx_home):
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await tick_moves(pilot, ["declare"])
+        app.screen.query_one("#rationale").value = "first move"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        journal = app.exercise.journal_path
+    # The app is gone without any goodbye: only the journal remains.
+    sessions = list_sessions()
+    assert [journal] == [s.path for s in sessions]
+    resumed = build_app(["resume"])
+    async with resumed.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "TurnScreen" == screen_name(resumed)
+        pending = resumed.exercise.session.pending
+        assert ["a"] == list(pending)
+        assert "first move" == pending["a"].rationale
+        assert "✓ in" in screen_text(resumed)
+        # Bravo continues where the class stopped.
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "b" == resumed.screen.team_id
+
+
+async def test_a_computer_team_hands_in_its_orders_by_itself():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import Select
+
+        app.screen.query_one("#player-b", Select).value = "computer"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert ["b"] == list(app.exercise.session.pending)
+        assert "computer" == Session.resume(app.exercise.journal_path).players["b"]
+
+
+async def test_help_is_one_key_away_on_every_screen():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("f1")
+            await settle(pilot)
+            assert "HelpScreen" == screen_name(app)
+            assert "Help:" in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            if screen_name(app) == "SetupScreen":
+                await pilot.press("ctrl+s")
+            else:
+                await pilot.press("enter")
+            await settle(pilot)
+
+
+async def test_the_home_screen_lists_the_bundled_scenarios():
+    from exercise.bundled import bundled_scenarios
+    from exercise.engine import load_scenario
+
+    app = build_app([])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "HomeScreen" == screen_name(app)
+        text = screen_text(app)
+        for path in bundled_scenarios():
+            assert load_scenario(path).title in text
+        assert "no saved sessions yet" in text

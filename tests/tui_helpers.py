@@ -1,0 +1,39 @@
+"""Driving the TUI in tests: what is on screen as text, and entering a team's orders."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, DataTable, Markdown, SelectionList, Static
+
+
+def screen_text(app) -> str:
+    """Every piece of text the current screen shows (Static, Markdown, tables, move lists)."""
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Markdown):
+            parts.append(widget.source or "")
+        elif isinstance(widget, Button):
+            parts.append(str(widget.label))
+        elif isinstance(widget, Static):
+            visual = widget.visual
+            parts.append(getattr(visual, "plain", str(visual)))
+        elif isinstance(widget, DataTable):
+            for index in range(widget.row_count):
+                parts.append(" | ".join(str(cell) for cell in widget.get_row_at(index)))
+        elif isinstance(widget, SelectionList):
+            for index in range(widget.option_count):
+                prompt = widget.get_option_at_index(index).prompt
+                parts.append(getattr(prompt, "plain", str(prompt)))
+    return "\n".join(parts)
+
+
+async def tick_moves(pilot, move_ids: list[str]) -> None:
+    """On a team screen, tick the given moves in the move list."""
+    moves = pilot.app.screen.query_one("#moves", SelectionList)
+    for move_id in move_ids:
+        moves.select(move_id)
+    await pilot.pause()
+
+
+async def settle(pilot, times: int = 3) -> None:
+    for _ in range(times):
+        await pilot.pause()
