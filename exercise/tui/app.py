@@ -249,6 +249,22 @@ class TtxApp(App[None]):
         if self.exercise is not None:
             self.exercise.session.note("timer", action=action, **data)
 
+    def watch_state(self, state: State | None) -> None:
+        self._update_subtitle()
+
+    def watch_clock(self, clock: str) -> None:
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        """The header says where the exercise stands on every screen: title, turn, timer."""
+        state = self.state
+        if state is None:
+            self.sub_title = "tabletop exercises"
+            return
+        scenario = state.scenario
+        where = "ended" if state.outcome else f"{scenario.turn_label(state.turn)} of {scenario.turns}"
+        self.sub_title = f"{scenario.title} — {where}" + (f" — {self.clock}" if self.clock else "")
+
     def _tick(self) -> None:
         if self.paused_left is not None:
             left = self.paused_left

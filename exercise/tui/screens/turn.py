@@ -37,7 +37,6 @@ class TurnScreen(Screen):
         yield Header()
         with VerticalScroll(id="turn"):
             yield Static("", id="turn-title", classes="screen-title")
-            yield Static("", id="clock", classes="clock")
             yield Label("This turn's injects", classes="section-title")
             yield Static("", id="turn-injects")
             yield Label("Orders", classes="section-title")
@@ -49,11 +48,7 @@ class TurnScreen(Screen):
         table = self.query_one("#teams", DataTable)
         table.add_columns("Team", "Played by", "Orders")
         self.watch(self.app, "state", self._refresh, init=True)
-        self.watch(self.app, "clock", self._clock, init=True)
         table.focus()
-
-    def _clock(self, clock: str) -> None:
-        self.query_one("#clock", Static).update(clock)
 
     @property
     def exercise(self):
