@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, DataTable, Footer, Header, Input, Label, SelectionList, Static
 
@@ -63,7 +63,7 @@ class TeamScreen(Screen[bool]):
                 yield DataTable(id="team-meters", cursor_type="none", show_cursor=False)
                 flags = [scenario.flag_index[f].label for f in sorted(view(state, self.team_id).flags)]
                 yield Static("Facts: " + ("; ".join(flags) if flags else "none yet"), id="team-flags")
-            with Vertical(id="team-right"):
+            with VerticalScroll(id="team-right"):
                 yield Label(f"Your moves: choose up to {team.moves_per_turn}", classes="section-title")
                 options = []
                 unavailable = []
