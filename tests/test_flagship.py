@@ -1,0 +1,132 @@
+"""The flagship scenario says what its readings argue: order matters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import FLAGSHIP, ROOT, SCENARIOS
+from exercise.engine import Order, OrderedMove, initial_state, load_scenario, resolve_turn
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SOURCE_FILES = {"kim_2018": "000_fe13250487f2a385.txt", "grasp_2018": "002_722023953225872a.txt"}
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(FLAGSHIP)
+
+
+def play(scenario, *turns: dict[str, list], seed: int = 1):
+    """Resolve turns of orders; a team missing from a turn passes."""
+    state = initial_state(scenario, seed)
+    records = []
+    for orders in turns:
+        full = {}
+        for team in scenario.teams:
+            moves = []
+            for m in orders.get(team.id, []):
+                moves.append(OrderedMove(m[0], tuple(m[1:])) if isinstance(m, tuple) else OrderedMove(m))
+            full[team.id] = Order(team.id, tuple(moves))
+        state, record = resolve_turn(state, full)
+        records.append(record)
+    return state, records
+
+
+def fired_rules(records) -> set[str]:
+    return {e.cause.split(":", 1)[1] for r in records for e in r.events if e.kind == "rule"}
+
+
+def test_four_teams_each_with_at_least_eight_moves(scenario):
+    assert ["washington", "pyongyang", "seoul", "beijing"] == [t.id for t in scenario.teams]
+    counts = Counter(m.team for m in scenario.moves)
+    assert all(counts[t.id] >= 8 for t in scenario.teams), counts
+
+
+def test_at_least_eight_injects_and_four_endings_and_debrief_questions(scenario):
+    assert len(scenario.injects) >= 8
+    assert len({o.id for o in scenario.outcomes}) >= 4
+    assert len(scenario.debrief) >= 4
+
+
+def test_every_move_and_inject_cites_a_reading(scenario):
+    for item in (*scenario.moves, *scenario.injects):
+        assert item.sources, f"{item.id} cites no source"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the readings are not beside this checkout")
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_quoted_passage_is_in_its_reading(path):
+    scenario = load_scenario(path)
+    texts = {sid: (SEEDS / name).read_text(encoding="utf-8") for sid, name in SOURCE_FILES.items()}
+    for item in (*scenario.moves, *scenario.injects, *scenario.rules, *scenario.outcomes):
+        for citation in item.sources:
+            if citation.quote:
+                assert citation.quote in texts[citation.source], f"{item.id}: {citation.quote!r}"
+
+
+def test_relief_before_any_verified_step_slides_toward_de_facto_recognition(scenario):
+    """'a premature normalization of relations and relaxation of sanctions without corresponding
+    steps towards disarmament risks sliding toward de facto recognition' (GRASP/Korea)."""
+    early, early_records = play(scenario, {"washington": ["us_ease_sanctions"]})
+    assert "premature_relief" in fired_rules(early_records)
+    late, late_records = play(
+        scenario,
+        {"pyongyang": ["dprk_declare_inventory"]},
+        {"washington": ["us_ease_sanctions"]},
+    )
+    assert "premature_relief" not in fired_rules(late_records)
+    assert early.meters["de_facto_recognition"] > late.meters["de_facto_recognition"]
+
+
+def test_inflexible_demands_with_no_corresponding_measure_dissolve_diplomacy(scenario):
+    """'inflexible demands ... risk dissolving diplomacy and re-surfacing tension' (GRASP/Korea)."""
+    state, records = play(scenario, {"washington": ["us_demand_inventory", "us_demand_dismantlement"]})
+    assert "inflexible_demands" in fired_rules(records)
+    assert "talks_suspended" in state.flags
+    offered, offered_records = play(scenario, {"washington": ["us_demand_inventory", "us_security_guarantee"]},
+                                    {"washington": ["us_demand_dismantlement"]})
+    assert "inflexible_demands" not in fired_rules(offered_records)
+
+
+def test_a_synchronized_exchange_builds_more_trust_than_the_same_steps_in_sequence(scenario):
+    """Mutual contingencies execute together, and the same-turn exchange is rewarded."""
+    together, together_records = play(scenario, {
+        "washington": [("us_peace_declaration", "dprk_declare_inventory")],
+        "pyongyang": [("dprk_declare_inventory", "us_peace_declaration")],
+    })
+    assert "synchronized_exchange" in fired_rules(together_records)
+    apart, _ = play(scenario, {"washington": ["us_peace_declaration"]}, {"pyongyang": ["dprk_declare_inventory"]})
+    assert together.meters["us_dprk_trust"] > apart.meters["us_dprk_trust"]
+
+
+def test_an_offer_contingent_on_a_move_not_made_is_not_carried_out(scenario):
+    state, records = play(scenario, {"washington": [("us_peace_declaration", "dprk_declare_inventory")]})
+    assert "peace_declared" not in state.flags
+    assert any(e.kind == "contingency" and "not carried out" in e.text for e in records[0].events)
+
+
+def test_the_icbm_clock_runs_every_month_without_inspections(scenario):
+    """'fearing a closing window to deny a deliverable ICBM capability' (GRASP/Korea)."""
+    start = initial_state(scenario, 1).meters["icbm_progress"]
+    state, _ = play(scenario, {}, {}, {})
+    assert start + 15 == state.meters["icbm_progress"]
+    inspected, _ = play(scenario, {"pyongyang": ["dprk_declare_inventory"]},
+                        {"pyongyang": ["dprk_admit_inspectors"]}, {})
+    assert inspected.meters["icbm_progress"] < state.meters["icbm_progress"]
+
+
+def test_the_icbm_estimate_is_hidden_from_seoul_and_beijing(scenario):
+    meter = scenario.meter_index["icbm_progress"]
+    assert frozenset({"washington", "pyongyang"}) == meter.visible_to
+
+
+def test_quiet_missile_work_is_secret_from_the_other_teams(scenario):
+    from exercise.engine import view
+
+    state, _ = play(scenario, {"pyongyang": ["dprk_quiet_missile_work"]})
+    assert "dprk_quiet_missile_work" in {p.move for p in view(state, "pyongyang").plays}
+    assert "dprk_quiet_missile_work" not in {p.move for p in view(state, "seoul").plays}
+    assert not any("missile work" in e.text.lower() for e in view(state, "seoul").events)
