@@ -140,6 +140,7 @@ def test_run_with_an_illegal_scripted_move_stops_with_one_line_and_keeps_the_jou
     orders = tmp_path / "orders.toml"
     orders.write_text(
         '[[orders]]\nturn = 1\nteam = "a"\nmoves = ["declare"]\n'
+        '[[orders]]\nturn = 1\nteam = "b"\nmoves = []\n'
         '[[orders]]\nturn = 2\nteam = "a"\nmoves = ["declare"]\n'
     )
     journal = tmp_path / "game.jsonl"

@@ -7,7 +7,6 @@ Evaluating a compiled condition is a plain function call on a state.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -49,7 +48,7 @@ class ConditionError(Exception):
         self.col = col
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Names:
     """What a condition may name, by kind."""
 
@@ -430,6 +429,8 @@ _HISTORY: dict[str, Callable[..., Evaluator]] = {
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A ": did you mean 'x'?" suffix when a close match exists, else ""."""
+    import difflib  # only when something is wrong: start-up stays quick
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f": did you mean '{close[0]}'?" if close else ""
 

@@ -43,7 +43,7 @@ DOCS = "scenarios/README.md"
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Problem:
     """One thing wrong with a scenario file, with a stable code."""
 

@@ -1,4 +1,9 @@
-"""The static scenario: immutable attrs classes built by the loader, never by hand from TOML."""
+"""The static scenario: immutable attrs classes built by the loader, never by hand from TOML.
+
+The classes compare by identity (`eq=False`): a scenario is loaded once and shared, never
+compared field by field, and leaving out the generated comparison methods keeps
+`ttx check` start-up quick.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ def _readonly(value: Mapping) -> Mapping:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Citation:
     """A source a move, inject, rule or outcome rests on, with the passage when given."""
 
@@ -22,7 +27,7 @@ class Citation:
     quote: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Source:
     id: str
     title: str
@@ -33,7 +38,7 @@ class Source:
     note: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Effects:
     """Meter deltas and flag changes, applied in this order: meters, set, clear."""
 
@@ -48,7 +53,7 @@ class Effects:
 NO_EFFECTS = Effects()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Objective:
     id: str
     text: str
@@ -56,7 +61,7 @@ class Objective:
     points: int = 1
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Team:
     id: str
     name: str
@@ -67,7 +72,7 @@ class Team:
     objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Meter:
     id: str
     label: str
@@ -81,7 +86,7 @@ class Meter:
         return self.min if value < self.min else self.max if value > self.max else value
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Flag:
     id: str
     label: str
@@ -90,7 +95,7 @@ class Flag:
     visible_to: frozenset[str] | None = None
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Move:
     id: str
     team: str
@@ -111,7 +116,7 @@ class Move:
     failure_text: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Rule:
     id: str
     when: Condition
@@ -122,7 +127,7 @@ class Rule:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Inject:
     id: str
     title: str
@@ -138,7 +143,7 @@ class Inject:
         return self.turn is None and self.when is None
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Outcome:
     id: str
     title: str
@@ -148,7 +153,7 @@ class Outcome:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Scenario:
     """Everything a scenario file says, validated; the engine's static half."""
 
@@ -178,6 +183,11 @@ class Scenario:
     inject_index: Mapping[str, Inject] = attrs.field(init=False, eq=False, repr=False)
     moves_by_team: Mapping[str, tuple[Move, ...]] = attrs.field(init=False, eq=False, repr=False)
     team_order: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+    # team id -> the meters and flags it may see
+    visible_meters: Mapping[str, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
+    visible_flags: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
+    # turn -> the injects that may fire by themselves at its start, in file order
+    injects_by_turn: Mapping[int, tuple[Inject, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
@@ -191,6 +201,18 @@ class Scenario:
             by_team.setdefault(move.team, []).append(move)
         set_(self, "moves_by_team", _readonly({k: tuple(v) for k, v in by_team.items()}))
         set_(self, "team_order", _readonly({t.id: i for i, t in enumerate(self.teams)}))
+        set_(self, "visible_meters", _readonly({
+            t.id: tuple(m.id for m in self.meters if m.visible_to is None or t.id in m.visible_to)
+            for t in self.teams
+        }))
+        set_(self, "visible_flags", _readonly({
+            t.id: frozenset(f.id for f in self.flags if f.visible_to is None or t.id in f.visible_to)
+            for t in self.teams
+        }))
+        set_(self, "injects_by_turn", _readonly({
+            turn: tuple(i for i in self.injects if i.turn == turn or (i.turn is None and i.when is not None))
+            for turn in range(1, self.turns + 1)
+        }))
 
     def turn_label(self, turn: int) -> str:
         if 1 <= turn <= len(self.turn_labels):

@@ -218,22 +218,22 @@ def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], how: s
 
 def _start_turn(state: State) -> State:
     """Step 1: scheduled injects for this turn and triggered injects that now hold."""
+    scenario = state.scenario
+    candidates = scenario.injects_by_turn.get(state.turn, ())
+    if not candidates:
+        return state
     work = _Working(state)
     events = []
-    fired = []
-    for inject in state.scenario.injects:
-        if inject.manual_only or inject.id in work.history.fired:
+    for inject in candidates:
+        if inject.id in work.history.fired:
             continue
-        if inject.turn is not None and inject.turn != state.turn:
-            continue
-        if inject.when is not None and not inject.when(work):
+        if inject.when is not None and not inject.when.evaluate(work):
             continue
         changes = work.apply(inject.effects)
         how = f"scheduled for turn {inject.turn}" if inject.turn is not None else ""
         if inject.when is not None:
             how = f"triggered: {inject.when.source}"
         events.append(_inject_event(inject, state.turn, changes, how))
-        fired.append(inject.id)
         work.history = work.history.with_fired([inject.id])
     if not events:
         return state
@@ -259,7 +259,7 @@ def _why_not(state: State, move: Move, history: History) -> str | None:
         wait = history.last[move.id] + move.cooldown + 1 - state.turn
         if wait > 0:
             return f"cooling down: available again in {wait} turn{'s' if wait > 1 else ''}"
-    if move.requires is not None and not move.requires(state):
+    if move.requires is not None and not move.requires.evaluate(state):
         return move.requires_text or f"requires {move.requires.source}"
     return None
 
@@ -429,7 +429,7 @@ def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, Turn
     firing = [
         rule
         for rule in scenario.rules
-        if not (rule.once and rule.id in fired_before) and rule.when(work)
+        if not (rule.once and rule.id in fired_before) and rule.when.evaluate(work)
     ]
     for rule in firing:
         changes = work.apply(rule.effects)
@@ -446,7 +446,7 @@ def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, Turn
     for candidate in scenario.outcomes:
         if candidate.at_end and not last:
             continue
-        if candidate.when is None or candidate.when(work):
+        if candidate.when is None or candidate.when.evaluate(work):
             outcome = candidate.id
             events.append(
                 Event("outcome", f"outcome:{candidate.id}", candidate.title, turn, None, None,
@@ -575,8 +575,16 @@ class TeamView:
     meters: Mapping[str, float]
     flags: frozenset[str]
     legal: tuple[Move, ...]
-    plays: tuple[Play, ...]
     _state: State = attrs.field(eq=False, repr=False, alias="state")
+
+    @property
+    def plays(self) -> tuple[Play, ...]:
+        """Every play so far this team may know of: its own, and the others' public ones."""
+        state = self._state
+        secret = state.scenario.move_index
+        return tuple(
+            p for p in state.history.plays if p.team == self.team or not secret[p.move].secret
+        )
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -607,25 +615,12 @@ def _can_see(scenario: Scenario, change: Change, team: str | None) -> bool:
 
 def view(state: State, team: str) -> TeamView:
     scenario = state.scenario
-    meters = {
-        m.id: state.meters[m.id]
-        for m in scenario.meters
-        if m.visible_to is None or team in m.visible_to
-    }
-    flags = frozenset(
-        f for f in state.flags
-        if scenario.flag_index[f].visible_to is None or team in scenario.flag_index[f].visible_to
-    )
-    plays = tuple(
-        p for p in state.history.plays
-        if p.team == team or not scenario.move_index[p.move].secret
-    )
+    meters = state.meters
     return TeamView(
         team=team,
         turn=state.turn,
-        meters=MappingProxyType(meters),
-        flags=flags,
+        meters=MappingProxyType({m: meters[m] for m in scenario.visible_meters[team]}),
+        flags=state.flags & scenario.visible_flags[team],
         legal=legal_moves(state, team),
-        plays=plays,
         state=state,
     )
