@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
@@ -33,7 +33,7 @@ class ConsoleScreen(ModalScreen[None]):
                     for f in scenario.flags]
         injects = [(f"{i.title}" + (" (already fired)" if i.id in state.history.fired else ""), i.id)
                    for i in scenario.injects]
-        with Vertical(id="console", classes="dialog"):
+        with VerticalScroll(id="console", classes="dialog"):
             yield Label(f"Facilitator console — {scenario.turn_label(state.turn)}", classes="section-title")
             with TabbedContent(id="console-tabs"):
                 with TabPane("Adjust", id="tab-adjust"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
@@ -38,7 +38,7 @@ class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
                 continue
             for other in self.scenario.moves_by_team.get(team.id, ()):
                 options.append((f"{team.name}: {other.label}", other.id, other.id in self.current))
-        with Vertical(id="contingency", classes="dialog"):
+        with VerticalScroll(id="contingency", classes="dialog"):
             yield Label(f"Carry out “{self.move.label}” only if these are played this turn:",
                         classes="section-title")
             yield SelectionList[str](*options, id="contingent-on")

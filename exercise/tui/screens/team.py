@@ -161,16 +161,23 @@ class TeamScreen(Screen[bool]):
         detail.update("\n".join(lines))
 
     def _update_contingencies(self) -> None:
+        """Say in words what will be submitted: the ticks are not the only sign of a choice."""
         scenario = self.state.scenario
         parts = []
-        for move_id, others in self.contingencies.items():
-            needs = " and ".join(
-                f"{scenario.team_index[scenario.move_index[o].team].name} plays “{scenario.move_index[o].label}”"
-                for o in others
-            )
-            parts.append(f"“{scenario.move_index[move_id].label}” only if {needs}")
+        for move_id in self.query_one("#moves", SelectionList).selected:
+            text = f"“{scenario.move_index[move_id].label}”"
+            others = self.contingencies.get(move_id, ())
+            if others:
+                text += " only if " + " and ".join(
+                    f"{scenario.team_index[scenario.move_index[o].team].name} plays “{scenario.move_index[o].label}”"
+                    for o in others
+                )
+            parts.append(text)
+        limit = scenario.team_index[self.team_id].moves_per_turn
+        over = f" — too many: choose at most {limit}" if len(parts) > limit else ""
         self.query_one("#contingency-summary", Static).update(
-            "Contingent: " + "; ".join(parts) if parts else ""
+            f"Your orders ({len(parts)} of {limit}{over}): " + "; ".join(parts) if parts
+            else "Your orders: none ticked yet (submitting now passes this turn)."
         )
 
     def action_contingency(self) -> None:
