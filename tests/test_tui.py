@@ -263,4 +263,4 @@ async def test_the_home_screen_lists_the_bundled_scenarios():
         text = screen_text(app)
         for path in bundled_scenarios():
             assert load_scenario(path).title in text
-        assert "no saved sessions yet" in text
+        assert "No saved sessions yet" in text

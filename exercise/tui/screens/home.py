@@ -42,6 +42,8 @@ class HomeScreen(Screen):
             yield Static("", id="summary", classes="summary")
             yield Label("Sessions to resume", classes="section-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield Static("No saved sessions yet: they appear here as soon as an exercise starts.",
+                         id="no-sessions", classes="hint")
             with Horizontal(id="open-row"):
                 yield Input(placeholder="path/to/scenario.toml", id="path")
                 yield Button("Open", id="open", variant="primary")
@@ -78,8 +80,8 @@ class HomeScreen(Screen):
             status = "finished" if info.over else "in progress"
             table.add_row(info.scenario, str(info.turn), status, info.last_played.replace("T", " ")[:16],
                           info.path.name, key=str(info.path))
-        if not table.row_count:
-            table.add_row("(no saved sessions yet)", "", "", "", "", key="")
+        table.display = bool(table.row_count)
+        self.query_one("#no-sessions", Static).display = not table.row_count
 
     def _show_summary(self) -> None:
         table = self.query_one("#scenarios", DataTable)
@@ -89,7 +91,7 @@ class HomeScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         _, scenario = self.scenarios[str(key)]
-        summary.update(scenario.summary.strip())
+        summary.update(f"{scenario.summary.strip()}\n[b]Enter[/b] sets up this exercise.")
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:
