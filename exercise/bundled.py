@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 _HERE = Path(__file__).resolve().parent
 
@@ -26,3 +27,29 @@ def find_bundled(name: str) -> Path | None:
         if path.stem == stem:
             return path
     return None
+
+
+class ScenarioCard(NamedTuple):
+    """What the home screen shows of a scenario, read without validating the whole file."""
+
+    path: Path
+    title: str
+    summary: str
+    teams: tuple[str, ...]
+    turns: int
+    turn_length: str
+
+
+def scenario_card(path: Path) -> ScenarioCard | None:
+    """The card of a scenario file, or None if it cannot even be read as TOML."""
+    import tomli
+
+    try:
+        with open(path, "rb") as fh:
+            doc = tomli.load(fh)
+        meta = doc.get("scenario", {})
+        teams = tuple(str(t.get("name", t.get("id", "?"))) for t in doc.get("teams", []))
+        return ScenarioCard(path, str(meta.get("title", path.stem)), str(meta.get("summary", "")),
+                            teams, int(meta.get("turns", 0)), str(meta.get("turn_length", "one turn")))
+    except (OSError, ValueError, TypeError, AttributeError, tomli.TOMLDecodeError):
+        return None

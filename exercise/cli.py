@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from exercise import __version__
 from exercise.bundled import bundled_scenarios, find_bundled
-from exercise.engine.loader import ScenarioError, load_scenario
-from exercise.engine.conditions import suggest
-from exercise.engine.loader import read_source
 
+# The engine loads inside each command, so that `ttx` alone opens the home screen quickly.
 if TYPE_CHECKING:
     from exercise.engine.model import Scenario
     from exercise.engine.state import Order
@@ -31,6 +29,8 @@ def _err(message: str) -> None:
 
 def resolve_scenario_path(name: str) -> Path:
     """A scenario by path, or a bundled one by name."""
+    from exercise.engine.words import suggest
+
     path = Path(name)
     if path.exists() or "/" in name or name.endswith(".toml"):
         return path
@@ -45,6 +45,8 @@ def resolve_scenario_path(name: str) -> Path:
 
 
 def open_scenario(name: str) -> Scenario:
+    from exercise.engine.loader import ScenarioError, load_scenario
+
     path = resolve_scenario_path(name)
     try:
         return load_scenario(path)
@@ -57,6 +59,8 @@ def open_scenario(name: str) -> Scenario:
 
 # -- list ------------------------------------------------------------------------------
 def cmd_list(args: argparse.Namespace) -> int:
+    from exercise.engine.loader import ScenarioError, load_scenario
+
     paths = bundled_scenarios()
     if not paths:
         _err("no bundled scenarios found")
@@ -74,6 +78,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 # -- check -----------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
+    from exercise.engine.loader import ScenarioError, load_scenario
+
     failed = 0
     for name in args.files:
         path = resolve_scenario_path(name) if not Path(name).exists() and "/" not in name and not name.endswith(".toml") else Path(name)
@@ -114,6 +120,9 @@ def _as_move(item: Any, where: str) -> Any:
 
 def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
     """Read a scripted orders file; names are checked against the scenario up front."""
+    from exercise.engine.loader import ScenarioError, read_source
+    from exercise.engine.words import suggest
+
     import tomli
 
     from exercise.engine.state import Order
@@ -205,6 +214,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from exercise.engine.loader import ScenarioError
+
     from exercise.session import JournalError, Session
     from exercise.transcript import render_ending, render_turn
 
@@ -264,6 +275,8 @@ def cmd_play(args: argparse.Namespace) -> Any:
 
 
 def cmd_resume(args: argparse.Namespace) -> Any:
+    from exercise.engine.loader import ScenarioError
+
     from exercise.session import JournalError, Session, list_sessions
 
     journal = args.journal

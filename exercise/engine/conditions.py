@@ -8,10 +8,12 @@ Evaluating a compiled condition is a plain function call on a state.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+
+from exercise.engine.words import suggest  # noqa: F401  (also used by the loader)
 
 NUMBER = "number"
 TRUTH = "truth"
@@ -425,14 +427,6 @@ _HISTORY: dict[str, Callable[..., Evaluator]] = {
     "within": _within,
     "fired": _fired,
 }
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ": did you mean 'x'?" suffix when a close match exists, else ""."""
-    import difflib  # only when something is wrong: start-up stays quick
-
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f": did you mean '{close[0]}'?" if close else ""
 
 
 def compile_condition(text: str, names: Names) -> Condition:

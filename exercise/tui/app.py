@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
 
-from exercise.engine import Order, Scenario, State, TurnRecord
-from exercise.session import Session, new_journal_path
+if TYPE_CHECKING:  # the engine and the session load when an exercise starts, not before
+    from exercise.engine import Order, Scenario, State, TurnRecord
+    from exercise.tui.exercise import Exercise
 
 HIGH_CONTRAST = Theme(
     name="ttx-high-contrast",
@@ -30,37 +30,6 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 CALM = "nord"
-
-
-@attrs.define
-class Exercise:
-    """The running exercise as the shell sees it: the session and how it is being played."""
-
-    session: Session
-    mode: str = "hotseat"  # "hotseat": teams at the keyboard in turn; "facilitator": one person enters all
-    players: dict[str, str] = attrs.Factory(dict)  # team id -> "human" or "computer"
-    timer_minutes: int = 0
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.session.scenario
-
-    @property
-    def journal_path(self) -> Path | None:
-        return self.session.journal.path if self.session.journal else None
-
-    def is_human(self, team: str) -> bool:
-        return self.players.get(team, "human") == "human"
-
-    @classmethod
-    def from_session(cls, session: Session) -> Exercise:
-        start = session.events[0]
-        players = {t: ("computer" if str(p).startswith("computer") else "human")
-                   for t, p in start.get("players", {}).items()}
-        for event in session.events:  # a team handed over later keeps its latest player
-            if event.get("type") == "player":
-                players[event["team"]] = event["player"]
-        return cls(session, start.get("mode", "hotseat"), players, int(start.get("timer", 0)))
 
 
 class TtxApp(App[None]):
@@ -101,11 +70,12 @@ class TtxApp(App[None]):
         self.exercise: Exercise | None = None
         self.deadline: float | None = None
         self.paused_left: float | None = None
+        # Chosen before the first frame: switching theme after mounting restyles every widget.
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if high_contrast else CALM
 
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if self.high_contrast else CALM
         self.set_interval(1.0, self._tick)
         from exercise.tui.screens.home import HomeScreen
 
@@ -131,6 +101,9 @@ class TtxApp(App[None]):
     def begin(self, scenario: Scenario, seed: int, players: dict[str, str], mode: str,
               timer_minutes: int) -> None:
         """Start a new journaled session and show the briefing."""
+        from exercise.session import Session, new_journal_path
+        from exercise.tui.exercise import Exercise
+
         path = new_journal_path(scenario.id)
         session = Session.start(scenario, seed, path, players, {"mode": mode, "timer": timer_minutes})
         self.exercise = Exercise(session, mode, dict(players), timer_minutes)
@@ -143,7 +116,8 @@ class TtxApp(App[None]):
 
     def resume(self, journal: Path, force: bool = False) -> None:
         from exercise.engine import ScenarioError
-        from exercise.session import JournalError
+        from exercise.session import JournalError, Session
+        from exercise.tui.exercise import Exercise
 
         try:
             session = Session.resume(journal, force=force)

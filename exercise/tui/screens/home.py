@@ -9,11 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from exercise.bundled import bundled_scenarios
-from exercise.engine import Scenario, ScenarioError, load_scenario
-from exercise.session import list_sessions
+from exercise.bundled import ScenarioCard, bundled_scenarios, scenario_card
+from exercise.journal import list_sessions
 
 
 class HomeScreen(Screen):
@@ -32,7 +31,7 @@ class HomeScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.scenarios: dict[str, tuple[Path, Scenario]] = {}
+        self.scenarios: dict[str, ScenarioCard] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,26 +44,19 @@ class HomeScreen(Screen):
             yield Static("No saved sessions yet: they appear here as soon as an exercise starts.",
                          id="no-sessions", classes="hint")
             with Horizontal(id="open-row"):
-                yield Input(placeholder="path/to/scenario.toml", id="path")
-                yield Button("Open", id="open", variant="primary")
+                yield Label("Open a file: ", classes="field-label")
+                yield Input(placeholder="path/to/scenario.toml, then Enter", id="path")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
         table.add_columns("Scenario", "Teams", "Turns", "Length")
         for path in bundled_scenarios():
-            try:
-                scenario = load_scenario(path)
-            except ScenarioError:
+            card = scenario_card(path)
+            if card is None:
                 continue
-            self.scenarios[str(path)] = (path, scenario)
-            table.add_row(
-                scenario.title,
-                ", ".join(t.name for t in scenario.teams),
-                str(scenario.turns),
-                scenario.turn_length,
-                key=str(path),
-            )
+            self.scenarios[str(path)] = card
+            table.add_row(card.title, ", ".join(card.teams), str(card.turns), card.turn_length, key=str(path))
         self.refresh_sessions()
         table.focus()
         self._show_summary()
@@ -90,8 +82,8 @@ class HomeScreen(Screen):
             summary.update("No bundled scenarios were found.")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        _, scenario = self.scenarios[str(key)]
-        summary.update(f"{scenario.summary.strip()}\n[b]Enter[/b] sets up this exercise.")
+        card = self.scenarios[str(key)]
+        summary.update(f"{card.summary.strip()}\n[b]Enter[/b] sets up this exercise.")
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:
@@ -99,8 +91,7 @@ class HomeScreen(Screen):
 
     @on(DataTable.RowSelected, "#scenarios")
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        path, _ = self.scenarios[str(event.row_key.value)]
-        self.app.open_setup(path)  # type: ignore[attr-defined]
+        self.app.open_setup(self.scenarios[str(event.row_key.value)].path)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#sessions")
     def _resume(self, event: DataTable.RowSelected) -> None:
@@ -108,7 +99,6 @@ class HomeScreen(Screen):
             self.app.resume(Path(str(event.row_key.value)))  # type: ignore[attr-defined]
 
     @on(Input.Submitted, "#path")
-    @on(Button.Pressed, "#open")
     def _open(self) -> None:
         text = self.query_one("#path", Input).value.strip()
         if not text:

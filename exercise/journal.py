@@ -1,0 +1,136 @@
+"""The journal on disk: append-only JSON Lines, read back intact, listed for the home screen.
+
+No engine and no attrs here: the home screen lists sessions without loading either.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+JOURNAL_VERSION = 1
+
+
+def sessions_dir() -> Path:
+    """Where journals are kept: $TTX_HOME/sessions, else the XDG data folder."""
+    home = os.environ.get("TTX_HOME")
+    if home:
+        base = Path(home)
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "ttx"
+    return base / "sessions"
+
+
+def new_journal_path(scenario_id: str) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = sessions_dir()
+    path = folder / f"{scenario_id}-{stamp}.jsonl"
+    n = 2
+    while path.exists():
+        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+        n += 1
+    return path
+
+
+class SessionInfo(NamedTuple):
+    """A journal on disk, summarized for the home screen without replaying it."""
+
+    path: Path
+    scenario: str
+    scenario_path: str
+    turn: int
+    over: bool
+    last_played: str
+
+
+def list_sessions() -> list[SessionInfo]:
+    """Journals in the sessions folder, newest first; unreadable files are skipped."""
+    folder = sessions_dir()
+    out = []
+    for path in folder.glob("*.jsonl") if folder.is_dir() else ():
+        try:
+            read = read_journal(path)
+        except JournalError:
+            continue
+        start = read.events[0]
+        resolves = sum(1 for e in read.events if e["type"] == "resolve")
+        undos = sum(1 for e in read.events if e["type"] == "undo")
+        last_resolve = next((e for e in reversed(read.events) if e["type"] in ("resolve", "undo")), {})
+        over = any(e["type"] == "end" for e in read.events) or bool(last_resolve.get("outcome"))
+        out.append(SessionInfo(path, str(start.get("scenario", "?")), str(start.get("scenario_path", "")),
+                               resolves - undos + 1, over, str(read.events[-1].get("at", ""))))
+    return sorted(out, key=lambda s: s.last_played, reverse=True)
+
+
+class JournalError(Exception):
+    """A journal that cannot be used as asked; the message is one line for the user."""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class JournalRead(NamedTuple):
+    events: tuple[dict[str, Any], ...]
+    intact_bytes: int
+    torn: bool  # the last line was cut short (a power cut mid-write) and was dropped
+
+
+def read_journal(path: str | os.PathLike[str]) -> JournalRead:
+    """Read every intact event; a torn last line is dropped, a torn middle line is an error."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise JournalError(f"{path}: no such journal") from None
+    except IsADirectoryError:
+        raise JournalError(f"{path}: is a directory, not a journal") from None
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot read the journal: {exc.strerror}") from None
+    torn = bool(data) and not data.endswith(b"\n")
+    body = data[: data.rfind(b"\n") + 1]
+    lines = body.split(b"\n")[:-1] if body else []
+    events: list[dict[str, Any]] = []
+    offset = 0
+    for number, raw in enumerate(lines, start=1):
+        try:
+            event = json.loads(raw) if raw.strip() else None
+            if event is not None and (not isinstance(event, dict) or "type" not in event):
+                raise ValueError("not an event")
+        except ValueError:
+            if number == 1 and not events:
+                raise JournalError(f"{path}: not a ttx journal (its first line is not a journal event)") from None
+            if number == len(lines):  # a damaged last line: a write cut short
+                torn = True
+                break
+            raise JournalError(
+                f"{path}:{number}: this line of the journal is damaged; the events after it cannot be trusted"
+            ) from None
+        offset += len(raw) + 1
+        if event is not None:
+            events.append(event)
+    if not events or events[0].get("type") != "start":
+        raise JournalError(f"{path}: not a ttx journal (it does not begin with a start event)")
+    return JournalRead(tuple(events), offset, torn)
+
+
+class Journal:
+    """An append-only file of events; each append is durable before it returns."""
+
+    def __init__(self, path: str | os.PathLike[str], truncate_to: int | None = None) -> None:
+        self.path = Path(path)
+        if truncate_to is not None and self.path.exists() and self.path.stat().st_size > truncate_to:
+            with open(self.path, "r+b") as fh:
+                fh.truncate(truncate_to)
+                fh.flush()
+                os.fsync(fh.fileno())
+
+    def append(self, event: Mapping[str, Any]) -> None:
+        line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())

@@ -1,0 +1,41 @@
+"""The running exercise as the shell sees it: the session and how the room plays it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from exercise.engine import Scenario
+from exercise.session import Session
+
+
+@attrs.define
+class Exercise:
+    """The running exercise as the shell sees it: the session and how it is being played."""
+
+    session: Session
+    mode: str = "hotseat"  # "hotseat": teams at the keyboard in turn; "facilitator": one person enters all
+    players: dict[str, str] = attrs.Factory(dict)  # team id -> "human" or "computer"
+    timer_minutes: int = 0
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.session.scenario
+
+    @property
+    def journal_path(self) -> Path | None:
+        return self.session.journal.path if self.session.journal else None
+
+    def is_human(self, team: str) -> bool:
+        return self.players.get(team, "human") == "human"
+
+    @classmethod
+    def from_session(cls, session: Session) -> Exercise:
+        start = session.events[0]
+        players = {t: ("computer" if str(p).startswith("computer") else "human")
+                   for t, p in start.get("players", {}).items()}
+        for event in session.events:  # a team handed over later keeps its latest player
+            if event.get("type") == "player":
+                players[event["team"]] = event["player"]
+        return cls(session, start.get("mode", "hotseat"), players, int(start.get("timer", 0)))
