@@ -264,3 +264,110 @@ async def test_the_home_screen_lists_the_bundled_scenarios():
         for path in bundled_scenarios():
             assert load_scenario(path).title in text
         assert "No saved sessions yet" in text
+
+
+async def test_a_four_team_hot_seat_exercise_from_home_to_a_verified_roadmap():
+    """The flagship, chosen on the home screen, played by four teams at one keyboard."""
+    from tui_helpers import make_contingent
+
+    app = build_app([])
+    script = [
+        {"washington": (["us_peace_declaration", "us_pompeo_visit"], {"us_peace_declaration": ["dprk_declare_inventory"]}),
+         "pyongyang": (["dprk_declare_inventory", "dprk_reaffirm_denuclearization"], {"dprk_declare_inventory": ["us_peace_declaration"]}),
+         "seoul": (["rok_back_us"], {}), "beijing": (["prc_back_phased"], {})},
+        {"washington": (["us_security_guarantee"], {"us_security_guarantee": ["dprk_admit_inspectors"]}),
+         "pyongyang": (["dprk_admit_inspectors"], {"dprk_admit_inspectors": ["us_security_guarantee"]}),
+         "seoul": (["rok_kaesong_water"], {}), "beijing": ([], {})},
+        {"washington": (["us_ease_sanctions"], {"us_ease_sanctions": ["dprk_begin_dismantlement"]}),
+         "pyongyang": (["dprk_begin_dismantlement"], {"dprk_begin_dismantlement": ["us_ease_sanctions"]}),
+         "seoul": (["rok_exchanges"], {}), "beijing": (["prc_back_phased"], {})},
+    ]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "HomeScreen" == screen_name(app)
+        await pilot.press("enter")  # the first bundled scenario: the flagship
+        await settle(pilot)
+        assert "SetupScreen" == screen_name(app)
+        assert "The Sequencing Problem, 2018" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        for turn, orders in enumerate(script, start=1):
+            assert turn == app.state.turn
+            await pilot.press("n")
+            await settle(pilot)
+            for team, (moves, contingencies) in orders.items():
+                assert "CurtainScreen" == screen_name(app)
+                await pilot.press("enter")
+                await settle(pilot)
+                assert team == app.screen.team_id
+                await tick_moves(pilot, moves)
+                for move, on in contingencies.items():
+                    await make_contingent(pilot, move, on)
+                    assert "only if" in screen_text(app)
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+            await pilot.press("enter")  # hand back to the facilitator
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert "RevealScreen" == screen_name(app)
+            assert "carried out together with" in screen_text(app)
+            await pilot.press("enter")
+            await settle(pilot)
+        assert "EndingScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "A verified denuclearization roadmap" in text
+        assert "Who moved first" in text  # the debrief questions
+
+
+async def test_h_hands_a_team_to_the_computer_and_back_and_it_is_journaled():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("down")  # Bravo
+        await pilot.press("h")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not app.exercise.is_human("b")
+        assert "b" in app.exercise.session.pending
+        await pilot.press("h")
+        await settle(pilot)
+        assert app.exercise.is_human("b")
+        players = [json.loads(line) for line in app.exercise.journal_path.read_text().splitlines()]
+        assert [("b", "computer"), ("b", "human")] == [(e["team"], e["player"]) for e in players if e["type"] == "player"]
+
+
+async def test_f4_switches_to_the_high_contrast_theme_and_back():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        calm = app.theme
+        await pilot.press("f4")
+        assert "ttx-high-contrast" == app.theme
+        await pilot.press("f4")
+        assert calm == app.theme
+    contrast = build_app(["--high-contrast"])
+    async with contrast.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "ttx-high-contrast" == contrast.theme
+
+
+async def test_the_turn_timer_counts_down_in_the_header_and_pausing_is_journaled():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import Select
+
+        app.screen.query_one("#timer", Select).value = 5
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "⏱ 04:" in app.sub_title or "⏱ 05:00" in app.sub_title
+        app.timer_pause()
+        assert "(paused)" in app.sub_title
+        timers = [json.loads(line) for line in app.exercise.journal_path.read_text().splitlines()]
+        assert ["pause"] == [e["action"] for e in timers if e["type"] == "timer"]

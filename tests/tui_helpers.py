@@ -37,3 +37,20 @@ async def tick_moves(pilot, move_ids: list[str]) -> None:
 async def settle(pilot, times: int = 3) -> None:
     for _ in range(times):
         await pilot.pause()
+
+
+async def make_contingent(pilot, move_id: str, on: list[str]) -> None:
+    """On a team screen: highlight a move, press c, tick the other teams' moves, confirm."""
+    moves = pilot.app.screen.query_one("#moves", SelectionList)
+    index = next(i for i in range(moves.option_count) if moves.get_option_at_index(i).value == move_id)
+    moves.highlighted = index
+    await pilot.pause()
+    await pilot.press("c")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert "ContingencyScreen" == type(dialog).__name__
+    others = dialog.query_one("#contingent-on", SelectionList)
+    for other in on:
+        others.select(other)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
