@@ -161,7 +161,7 @@ class _Checker:
         kinds = kind if isinstance(kind, tuple) else (kind,)
         ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
         if not ok:
-            wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+            wanted = "a number" if set(kinds) == {int, float} else " or ".join(_TYPE_NAMES[k] for k in kinds)
             self.add("E201", key_path, f"'{key}' must be {wanted}, not {_describe(value)}", True)
             return default
         return value
@@ -480,8 +480,10 @@ class _Builder:
         if outcomes and not any(o is not None and o.at_end and o.when is None for o in built_outcomes):
             check.add("E501", "outcomes",
                       "no outcome for the end of the last turn: add one with `at_end = true` and no `when`")
+        # A move naming an unknown team is already reported; do not add "team has no moves".
+        dangling = any(m is not None and m.team not in self.known("team") for m in built_moves)
         for team in built_teams:
-            if team is not None and team.moves_per_turn > 0 and not any(
+            if not dangling and team is not None and team.moves_per_turn > 0 and not any(
                 m is not None and m.team == team.id for m in built_moves
             ):
                 check.add("E204", f"teams[{built_teams.index(team)}]",
