@@ -371,3 +371,18 @@ async def test_the_turn_timer_counts_down_in_the_header_and_pausing_is_journaled
         assert "(paused)" in app.sub_title
         timers = [json.loads(line) for line in app.exercise.journal_path.read_text().splitlines()]
         assert ["pause"] == [e["action"] for e in timers if e["type"] == "timer"]
+
+
+async def test_the_command_palette_offers_the_facilitator_actions():
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Facilitator console", "Dashboard", "Help", "High contrast"} <= set(titles)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Dashboard")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "DashboardScreen" == screen_name(app)

@@ -258,6 +258,19 @@ class TtxApp(App[None]):
         self.clock = f"⏱ {minutes:02d}:{seconds:02d}{suffix}"
 
     # -- app-wide actions --------------------------------------------------------------
+    def get_system_commands(self, screen):  # type: ignore[override]
+        """The command palette (Ctrl+P) offers the facilitator's actions by name too."""
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "What this screen is for, and its keys (F1)", self.action_help)
+        yield SystemCommand("High contrast", "Switch between the calm and the high-contrast theme (F4)",
+                            self.action_contrast)
+        if self.exercise is not None:
+            yield SystemCommand("Facilitator console", "Adjust, fire an inject, undo, timer, end (F2)",
+                                self.action_console)
+            yield SystemCommand("Dashboard", "Meters, history, facts and the timeline (F3)", self.action_dashboard)
+
     def action_help(self) -> None:
         from exercise.tui.screens.help import HelpScreen
 
