@@ -6,6 +6,7 @@ Every figure is measured in this run; ratios compare against a baseline measured
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -13,19 +14,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# As on a user's machine: Python caches compiled modules. (Some shells here set
+# PYTHONDONTWRITEBYTECODE, which would charge every run with compiling every module.)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 sys.path.insert(0, str(ROOT))
 
 from exercise.bots import RandomPlayer, bot_rng  # noqa: E402
 from exercise.engine import initial_state, load_scenario, resolve_turn, view  # noqa: E402
 
 
-def median_seconds(command: list[str], runs: int = 15) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=ENV)
+    return time.perf_counter() - start
 
 
 def play(scenario, seed: int, bot: RandomPlayer) -> str:
@@ -42,13 +43,19 @@ def play(scenario, seed: int, bot: RandomPlayer) -> str:
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "scenarios" / "sequencing_2018.toml"
     python = sys.executable
-    ttx = [python, "-m", "exercise"]
+    script = Path(python).parent / "ttx"  # the command a user runs, when installed
+    ttx = [str(script)] if script.exists() else [python, "-m", "exercise"]
 
     print(f"scenario: {path}")
-    baseline = median_seconds([python, "-c", "import attrs, tomli"])
-    check = median_seconds([*ttx, "check", str(path)])
-    print(f"python -c 'import attrs, tomli' : {baseline * 1000:7.1f} ms (median of 15)")
-    print(f"ttx check {path.name:<20}: {check * 1000:7.1f} ms (median of 15)")
+    runs = 21
+    base_times, check_times = [], []
+    timed([*ttx, "check", str(path)])  # warm-up: compiled-module caches written
+    for _ in range(runs):  # interleaved, so that a busy moment weighs on both alike
+        base_times.append(timed([python, "-c", "import attrs, tomli"]))
+        check_times.append(timed([*ttx, "check", str(path)]))
+    baseline, check = statistics.median(base_times), statistics.median(check_times)
+    print(f"python -c 'import attrs, tomli' : {baseline * 1000:7.1f} ms (median of {runs}, interleaved)")
+    print(f"{' '.join(Path(c).name for c in ttx)} check {path.name:<14}: {check * 1000:7.1f} ms (median of {runs}, interleaved)")
     print(f"  ratio check / bare import     : {check / baseline:7.2f}x   (goal: at most 2x)")
 
     scenario = load_scenario(path)

@@ -19,7 +19,7 @@ def _readonly(value: Mapping) -> Mapping:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Citation:
     """A source a move, inject, rule or outcome rests on, with the passage when given."""
 
@@ -27,7 +27,7 @@ class Citation:
     quote: str = ""
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Source:
     id: str
     title: str
@@ -38,7 +38,7 @@ class Source:
     note: str = ""
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Effects:
     """Meter deltas and flag changes, applied in this order: meters, set, clear."""
 
@@ -53,7 +53,7 @@ class Effects:
 NO_EFFECTS = Effects()
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Objective:
     id: str
     text: str
@@ -61,7 +61,7 @@ class Objective:
     points: int = 1
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Team:
     id: str
     name: str
@@ -72,7 +72,7 @@ class Team:
     objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Meter:
     id: str
     label: str
@@ -86,7 +86,7 @@ class Meter:
         return self.min if value < self.min else self.max if value > self.max else value
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Flag:
     id: str
     label: str
@@ -95,7 +95,7 @@ class Flag:
     visible_to: frozenset[str] | None = None
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Move:
     id: str
     team: str
@@ -116,7 +116,7 @@ class Move:
     failure_text: str = ""
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Rule:
     id: str
     when: Condition
@@ -127,7 +127,7 @@ class Rule:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Inject:
     id: str
     title: str
@@ -143,7 +143,7 @@ class Inject:
         return self.turn is None and self.when is None
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Outcome:
     id: str
     title: str
@@ -153,7 +153,7 @@ class Outcome:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Scenario:
     """Everything a scenario file says, validated; the engine's static half."""
 
