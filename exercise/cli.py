@@ -174,21 +174,41 @@ def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
     return script
 
 
+def parse_bots(values: Sequence[str] | None, scenario: Scenario) -> dict[str, str]:
+    """`--bot LEVEL` for every team, `--bot TEAM=LEVEL` for one; later ones win."""
+    from exercise.bots import LEVELS
+    from exercise.engine.words import suggest
+
+    levels = {t.id: "random" for t in scenario.teams}
+    for value in values or ():
+        team, _, level = value.rpartition("=")
+        if level not in LEVELS:
+            raise UserError(f"--bot {value}: unknown level '{level}'{suggest(level, LEVELS)} (levels: {', '.join(LEVELS)})")
+        if not team:
+            levels = {t: level for t in levels}
+        elif team in levels:
+            levels[team] = level
+        else:
+            raise UserError(f"--bot {value}: unknown team '{team}'{suggest(team, levels)}")
+    return levels
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from exercise.bots import RandomPlayer, bot_rng
+    from exercise.bots import bot_rng, make_player
     from exercise.engine import IllegalOrder, view
     from exercise.session import JournalError, Session
     from exercise.transcript import render_ending, render_turn
 
     scenario = open_scenario(args.scenario)
     script = load_orders(args.orders, scenario) if args.orders else {}
+    levels = parse_bots(args.bot, scenario)
     scripted_teams = {team for orders in script.values() for team in orders}
-    players = {t.id: ("scripted" if t.id in scripted_teams else "computer: random") for t in scenario.teams}
+    players = {t.id: ("scripted" if t.id in scripted_teams else f"computer: {levels[t.id]}") for t in scenario.teams}
+    bots = {t.id: make_player(levels[t.id], scenario, t.id) for t in scenario.teams}
     try:
         session = Session.start(scenario, args.seed, args.journal, players)
     except JournalError as exc:
         raise UserError(str(exc)) from None
-    bot = RandomPlayer(scenario)
     out = sys.stdout
     out.write(f"{scenario.title} — seed {args.seed}\n")
     out.write(f"{scenario.turns} turns of {scenario.turn_length}; teams: "
@@ -198,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for team in scenario.teams:
             order = script.get(turn, {}).get(team.id)
             if order is None:
-                order = bot.choose(view(session.state, team.id), bot_rng(args.seed, team.id, turn))
+                order = bots[team.id].choose(view(session.state, team.id), bot_rng(args.seed, team.id, turn))
             try:
                 session.submit(order)
             except IllegalOrder as exc:
@@ -332,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, required=True, help="the seed: same seed, same game")
     p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
     p.add_argument("--journal", metavar="PATH", help="write the session journal here")
+    p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
+                   help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")

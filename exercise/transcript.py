@@ -74,6 +74,8 @@ def render_turn(scenario: Scenario, record: TurnRecord, players: Mapping[str, st
         line = f"  {who}: {describe_order(scenario, order)}"
         if order.rationale:
             line += f' — "{order.rationale}"'
+        if order.reason:
+            line += f"\n      why: {order.reason}"
         lines.append(line)
     resolution = [e for e in record.events if e.kind in ("move", "contingency", "chance")]
     if resolution:

@@ -10,12 +10,12 @@ _EXPORTS = {
     "exercise.engine.conditions": ("Condition", "ConditionError", "Names", "compile_condition"),
     "exercise.engine.loader": ("Problem", "ScenarioError", "load_scenario", "parse_scenario"),
     "exercise.engine.model": (
-        "Citation", "Effects", "Flag", "Inject", "Meter", "Move", "Objective", "Outcome",
+        "Citation", "Doctrine", "Effects", "Flag", "Inject", "Meter", "Move", "Objective", "Outcome",
         "Rule", "Scenario", "Source", "Team",
     ),
     "exercise.engine.state": (
         "ENDED_BY_FACILITATOR", "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play", "Score",
-        "State", "TeamView", "TurnRecord", "check_order", "end_exercise", "fire_inject", "initial_state",
+        "State", "TeamView", "TurnRecord", "belief_state", "check_order", "end_exercise", "fire_inject", "initial_state",
         "is_over", "legal_moves", "move_status", "override", "resolve_turn", "score",
         "settle_contingencies", "view", "visible_events",
     ),

@@ -24,7 +24,10 @@ from exercise.engine.locate import locate
 from exercise.engine.model import (
     NO_EFFECTS,
     Citation,
+    Doctrine,
     Effects,
+    RedLine,
+    SequencingRule,
     Flag,
     Inject,
     Meter,
@@ -207,7 +210,11 @@ _FIELDS = {
     "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
     "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
     "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
-              "objectives"),
+              "objectives", "doctrine"),
+    "doctrine": ("summary", "values", "flag_values", "objectives", "red_lines", "sequencing", "risk",
+                 "patience"),
+    "red_lines": ("moves", "unless", "reason"),
+    "sequencing": ("move", "after", "reason"),
     "objectives": ("id", "text", "when", "points"),
     "meters": ("id", "label", "description", "min", "max", "start", "visible_to"),
     "flags": ("id", "label", "description", "start", "visible_to"),
@@ -548,7 +555,9 @@ class _Builder:
                 self.check.add("E204", f"{opath}.points", f"'points' must be at least 1, not {points}", True)
             if oid and when is not None:
                 objectives.append(Objective(oid, text, when, points))
+        doctrine = self.doctrine(t, path)
         return Team(
+            doctrine=doctrine,
             id=t["__id"] or "",
             name=name,
             public_brief=g(t, path, "public_brief", str, ""),
@@ -556,6 +565,78 @@ class _Builder:
             moves_per_turn=max(per_turn, 0),
             playable=g(t, path, "playable", bool, True),
             objectives=objectives,
+        )
+
+    def doctrine(self, t: dict, team_path: str) -> Doctrine:
+        """The optional [teams.doctrine] table: what a computer player of this team values."""
+        if "doctrine" not in t:
+            return Doctrine()
+        path = f"{team_path}.doctrine"
+        d = self.check.get(t, team_path, "doctrine", dict, None)
+        if d is None:
+            return Doctrine()
+        g = self.check.get
+        self.check.unknown_keys(d, path, _FIELDS["doctrine"])
+        values = []
+        for name, weight in (g(d, path, "values", dict, {}) or {}).items():
+            if name not in self.known("meter"):
+                self.check.add("E301", f"{path}.values.{name}", f"unknown meter '{name}'" + suggest(name, self.known("meter")))
+            elif isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                self.check.add("E201", f"{path}.values.{name}", f"a weight must be a number, not {_describe(weight)}", True)
+            else:
+                values.append((name, float(weight)))
+        flag_values = []
+        for name, weight in (g(d, path, "flag_values", dict, {}) or {}).items():
+            if name not in self.known("flag"):
+                self.check.add("E301", f"{path}.flag_values.{name}", f"unknown flag '{name}'" + suggest(name, self.known("flag")))
+            elif isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                self.check.add("E201", f"{path}.flag_values.{name}", f"a value must be a number, not {_describe(weight)}", True)
+            else:
+                flag_values.append((name, float(weight)))
+        items = self.names.moves | self.names.tags
+        red_lines = []
+        for i, line in enumerate(g(d, path, "red_lines", list, []) or []):
+            lpath = f"{path}.red_lines[{i}]"
+            if not isinstance(line, dict):
+                self.check.add("E201", lpath, f"a red line is a table, not {_describe(line)}")
+                continue
+            self.check.unknown_keys(line, lpath, _FIELDS["red_lines"])
+            moves = self.check.string_list(line, lpath, "moves")
+            if not moves:
+                self.check.add("E205", lpath, "a red line needs 'moves': move ids or tags")
+            for j, m in enumerate(moves):
+                if m not in items:
+                    self.check.add("E301", f"{lpath}.moves[{j}]", f"unknown move or tag '{m}'" + suggest(m, items), True)
+            reason = g(line, lpath, "reason", str, "", required=True)
+            unless = self.condition(line, lpath, "unless")
+            red_lines.append(RedLine(frozenset(moves), reason, unless))
+        sequencing = []
+        for i, rule in enumerate(g(d, path, "sequencing", list, []) or []):
+            rpath = f"{path}.sequencing[{i}]"
+            if not isinstance(rule, dict):
+                self.check.add("E201", rpath, f"a sequencing preference is a table, not {_describe(rule)}")
+                continue
+            self.check.unknown_keys(rule, rpath, _FIELDS["sequencing"])
+            move = g(rule, rpath, "move", str, "", required=True)
+            after = g(rule, rpath, "after", str, "", required=True)
+            for key, value in (("move", move), ("after", after)):
+                if value and value not in items:
+                    self.check.add("E301", f"{rpath}.{key}", f"unknown move or tag '{value}'" + suggest(value, items), True)
+            reason = g(rule, rpath, "reason", str, "", required=True)
+            sequencing.append(SequencingRule(move, after, reason))
+        numbers = {}
+        for key, default in (("objectives", 10.0), ("risk", 0.5), ("patience", 0.5)):
+            value = self.number(d, path, key, default)
+            if key != "objectives" and not 0 <= value <= 1:
+                self.check.add("E204", f"{path}.{key}", f"'{key}' is from 0 to 1, not {value}", True)
+            numbers[key] = float(value)
+        return Doctrine(
+            summary=g(d, path, "summary", str, ""),
+            values=values,
+            flag_values=flag_values,
+            red_lines=red_lines,
+            sequencing=sequencing,
+            **numbers,
         )
 
     def meter(self, path: str, t: dict) -> Meter | None:

@@ -62,6 +62,41 @@ class Objective:
 
 
 @attrs.frozen(eq=False, repr=False)
+class RedLine:
+    """Moves (ids or tags) a team will not make unless a condition holds."""
+
+    moves: frozenset[str]
+    reason: str
+    unless: Condition | None = None
+
+
+@attrs.frozen(eq=False, repr=False)
+class SequencingRule:
+    """The team makes `move` only after `after` has been played, or together with it."""
+
+    move: str  # a move id or tag of this team
+    after: str  # a move id or tag of another team
+    reason: str
+
+
+@attrs.frozen(eq=False, repr=False)
+class Doctrine:
+    """How a computer player of a team weighs the world, what it refuses, and its temperament."""
+
+    summary: str = ""
+    values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)  # meter -> weight per point
+    flag_values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)  # flag -> value when set
+    objectives: float = 10.0  # weight of the team's objective score (0..1)
+    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=tuple)
+    sequencing: tuple[SequencingRule, ...] = attrs.field(default=(), converter=tuple)
+    risk: float = 0.5  # 0 avoids chance moves, 1 seeks them
+    patience: float = 0.5  # 0 acts on any gain, 1 waits for clear gains
+
+
+NO_DOCTRINE = Doctrine()
+
+
+@attrs.frozen(eq=False, repr=False)
 class Team:
     id: str
     name: str
@@ -70,6 +105,7 @@ class Team:
     moves_per_turn: int = 1
     playable: bool = True
     objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
+    doctrine: Doctrine = NO_DOCTRINE
 
 
 @attrs.frozen(eq=False, repr=False)

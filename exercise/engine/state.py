@@ -624,3 +624,30 @@ def view(state: State, team: str) -> TeamView:
         legal=legal_moves(state, team),
         state=state,
     )
+
+
+def belief_state(team_view: TeamView) -> State:
+    """A full state built from one team's view only, for a computer player to simulate with.
+
+    What the team cannot see is replaced by what it would assume: hidden meters and flags at
+    their starting values, other teams' secret moves never played, and only the rules and
+    injects it was told about as fired.
+    """
+    state = team_view._state
+    scenario = state.scenario
+    meters = {m.id: team_view.meters.get(m.id, m.start) for m in scenario.meters}
+    visible = scenario.visible_flags[team_view.team]
+    flags = frozenset(team_view.flags) | frozenset(
+        f.id for f in scenario.flags if f.start and f.id not in visible
+    )
+    plays = [p for p in state.history.plays
+             if p.team == team_view.team or not scenario.move_index[p.move].secret]
+    if len(plays) == len(state.history.plays):
+        history = state.history
+    else:
+        told = {e.cause.split(":", 1)[1] for e in team_view.events
+                if e.cause.startswith(("rule:", "inject:"))}
+        history = History().with_plays(plays, scenario).with_fired(
+            f for f in state.history.fired if f in told
+        )
+    return attrs.evolve(state, meters=MappingProxyType(meters), flags=flags, history=history)
