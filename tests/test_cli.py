@@ -291,3 +291,21 @@ def test_the_wheel_carries_the_bundled_scenarios(tmp_path):
     for path in bundled_scenarios():
         assert f"exercise/scenarios/{path.name}" in names
     assert "exercise/scenarios/README.md" in names
+
+
+def test_run_with_bot_levels_per_team_prints_their_reasons():
+    result = run_ttx("run", "sequencing_2018", "--seed", "3", "--bot", "doctrine", "--bot", "seoul=lookahead")
+    assert 0 == result.returncode, result.stderr
+    assert "Washington (computer: doctrine)" in result.stdout
+    assert "Seoul (computer: lookahead)" in result.stdout
+    assert "why: looked ahead" in result.stdout
+    assert "why: " in result.stdout.split("Washington (computer: doctrine)")[2]
+
+
+@pytest.mark.parametrize("value, words", [("clever", "unknown level 'clever'"),
+                                          ("seol=doctrine", "unknown team 'seol': did you mean 'seoul'?")])
+def test_run_with_a_bad_bot_option_says_what_is_wrong(value, words):
+    result = run_ttx("run", "sequencing_2018", "--seed", "3", "--bot", value)
+    assert 1 == result.returncode
+    assert words in result.stderr
+    no_traceback(result)
