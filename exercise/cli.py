@@ -279,7 +279,7 @@ def build_app(argv: Sequence[str]) -> Any:
     """The TUI app exactly as `ttx ARGV` would build it, without running it (for tests)."""
     args = build_parser().parse_args(list(argv))
     args.build_only = True
-    if args.func not in (cmd_home, cmd_play, cmd_resume):
+    if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo):
         raise UserError(f"`ttx {' '.join(argv)}` does not open the interactive screens")
     return args.func(args)
 
@@ -292,6 +292,21 @@ def cmd_play(args: argparse.Namespace) -> Any:
     path = resolve_scenario_path(args.scenario)
     open_scenario(args.scenario)  # problems are reported here, before the screen opens
     return _run_tui(args, start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast)
+
+
+def cmd_solo(args: argparse.Namespace) -> Any:
+    from exercise.bots import LEVELS
+    from exercise.engine.words import suggest
+
+    scenario = open_scenario(args.scenario)
+    playable = [t.id for t in scenario.teams if t.playable]
+    if args.team not in playable:
+        raise UserError(f"--as {args.team}: no team of that name to play{suggest(args.team, playable)}"
+                        f" (teams: {', '.join(playable)})")
+    if args.level not in LEVELS:
+        raise UserError(f"--level {args.level}: unknown level{suggest(args.level, LEVELS)} (levels: {', '.join(LEVELS)})")
+    return _run_tui(args, start="solo", scenario_path=resolve_scenario_path(args.scenario), seed=args.seed,
+                    solo_team=args.team, level=args.level, high_contrast=args.high_contrast)
 
 
 def cmd_resume(args: argparse.Namespace) -> Any:
@@ -330,6 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="the seed (default: a random one, shown at setup)")
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("solo", help="practise alone: play one team, the computer plays the others")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--as", dest="team", required=True, metavar="TEAM", help="the team you play (its id)")
+    p.add_argument("--level", default="doctrine", metavar="LEVEL",
+                   help="the computer players: random, doctrine (default) or lookahead")
+    p.add_argument("--seed", type=int, help="the seed (default: a random one)")
+    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    p.set_defaults(func=cmd_solo)
 
     p = sub.add_parser("resume", help="continue a session exactly where it stopped")
     p.add_argument("journal", metavar="JOURNAL", nargs="?", help="the journal (default: the latest unfinished session)")

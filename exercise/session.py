@@ -240,6 +240,12 @@ class Session:
     def records(self) -> tuple[TurnRecord, ...]:
         return self.state.records
 
+    def turn_states(self) -> list[State]:
+        """The state after each resolved turn, first to last (for debriefs and reports)."""
+        assert self._fold is not None
+        stack = self._fold.stack
+        return [stack[k][0] if k < len(stack) else self.state for k in range(1, len(stack) + 1)]
+
     def waiting_for(self) -> list[str]:
         """Teams that have not yet submitted an order this turn."""
         return [t.id for t in self.scenario.teams if t.id not in self._fold.pending]  # type: ignore[union-attr]

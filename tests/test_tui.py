@@ -223,7 +223,7 @@ async def test_a_computer_team_hands_in_its_orders_by_itself():
         await settle(pilot)
         from textual.widgets import Select
 
-        app.screen.query_one("#player-b", Select).value = "computer"
+        app.screen.query_one("#player-b", Select).value = "computer:doctrine"
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("enter")
@@ -231,7 +231,7 @@ async def test_a_computer_team_hands_in_its_orders_by_itself():
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert ["b"] == list(app.exercise.session.pending)
-        assert "computer" == Session.resume(app.exercise.journal_path).players["b"]
+        assert "computer:doctrine" == Session.resume(app.exercise.journal_path).players["b"]
 
 
 async def test_help_is_one_key_away_on_every_screen():
@@ -337,7 +337,7 @@ async def test_h_hands_a_team_to_the_computer_and_back_and_it_is_journaled():
         await settle(pilot)
         assert app.exercise.is_human("b")
         players = [json.loads(line) for line in app.exercise.journal_path.read_text().splitlines()]
-        assert [("b", "computer"), ("b", "human")] == [(e["team"], e["player"]) for e in players if e["type"] == "player"]
+        assert [("b", "computer:doctrine"), ("b", "human")] == [(e["team"], e["player"]) for e in players if e["type"] == "player"]
 
 
 async def test_f4_switches_to_the_high_contrast_theme_and_back():
@@ -386,3 +386,47 @@ async def test_the_command_palette_offers_the_facilitator_actions():
         await pilot.press("enter")
         await settle(pilot)
         assert "DashboardScreen" == screen_name(app)
+
+
+async def test_solo_practice_against_the_doctrines_ends_with_the_turns_that_decided_it():
+    app = build_app(["solo", "sequencing_2018", "--as", "pyongyang", "--seed", "4", "--level", "doctrine"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # past the briefing
+        await settle(pilot)
+        first = True
+        while app.state.outcome is None:
+            assert "TurnScreen" == screen_name(app)
+            await pilot.press("n")
+            await settle(pilot)
+            assert "TeamScreen" == screen_name(app)  # no curtain in solo practice
+            assert "pyongyang" == app.screen.team_id
+            await tick_moves(pilot, ["dprk_reaffirm_denuclearization"] if first else [])
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert "RevealScreen" == screen_name(app)
+            if first:
+                assert "Why (computer)" in screen_text(app)
+                first = False
+            await pilot.press("enter")
+            await settle(pilot)
+        assert "EndingScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "The turns that decided your score (Pyongyang)" in text
+        assert "What the computer teams were thinking" in text
+        assert "Washington:" in text
+
+
+def test_solo_refuses_an_unknown_team_or_level_in_one_line():
+    from conftest import run_ttx
+
+    result = run_ttx("solo", "sequencing_2018", "--as", "pyonyang")
+    assert 1 == result.returncode
+    assert "did you mean 'pyongyang'?" in result.stderr
+    result = run_ttx("solo", "sequencing_2018", "--as", "seoul", "--level", "genius")
+    assert 1 == result.returncode
+    assert "unknown level" in result.stderr

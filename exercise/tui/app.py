@@ -59,6 +59,8 @@ class TtxApp(App[None]):
         journal: str | Path | None = None,
         force: bool = False,
         high_contrast: bool = False,
+        solo_team: str | None = None,
+        level: str = "doctrine",
     ) -> None:
         super().__init__()
         self.start_mode = start
@@ -67,6 +69,8 @@ class TtxApp(App[None]):
         self.start_journal = journal
         self.force = force
         self.high_contrast = high_contrast
+        self.solo_team = solo_team
+        self.solo_level = level
         self.exercise: Exercise | None = None
         self.deadline: float | None = None
         self.paused_left: float | None = None
@@ -82,6 +86,14 @@ class TtxApp(App[None]):
         self.push_screen(HomeScreen())
         if self.start_mode == "play" and self.start_scenario is not None:
             self.open_setup(Path(self.start_scenario), self.start_seed)
+        elif self.start_mode == "solo" and self.start_scenario is not None and self.solo_team:
+            from exercise.engine import load_scenario
+
+            scenario = load_scenario(Path(self.start_scenario))
+            players = {t.id: "human" if t.id == self.solo_team else f"computer:{self.solo_level}"
+                       for t in scenario.teams}
+            seed = self.start_seed if self.start_seed is not None else int(time.time()) % 100000
+            self.begin(scenario, seed, players, "solo", 0)
         elif self.start_mode == "resume" and self.start_journal is not None:
             self.resume(Path(self.start_journal), force=self.force)
 

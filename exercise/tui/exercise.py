@@ -28,13 +28,21 @@ class Exercise:
         return self.session.journal.path if self.session.journal else None
 
     def is_human(self, team: str) -> bool:
-        return self.players.get(team, "human") == "human"
+        # "scripted" teams of a `ttx run` journal are handed to people when resumed here
+        return not self.players.get(team, "human").startswith("computer")
+
+    def level(self, team: str) -> str:
+        """The computer player's level for a team: `computer:doctrine` -> `doctrine`."""
+        player = self.players.get(team, "human")
+        return player.split(":", 1)[1].strip() if ":" in player else "random"
+
+    def who(self, team: str) -> str:
+        return "people" if self.is_human(team) else f"computer ({self.level(team)})"
 
     @classmethod
     def from_session(cls, session: Session) -> Exercise:
         start = session.events[0]
-        players = {t: ("computer" if str(p).startswith("computer") else "human")
-                   for t, p in start.get("players", {}).items()}
+        players = {t: str(p) for t, p in start.get("players", {}).items()}
         for event in session.events:  # a team handed over later keeps its latest player
             if event.get("type") == "player":
                 players[event["team"]] = event["player"]

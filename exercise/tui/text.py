@@ -96,3 +96,10 @@ def signed(delta: float) -> str:
 def arrow(delta: float) -> str:
     """Direction in a symbol too, so meaning never rests on colour alone."""
     return "▲" if delta > 0 else "▼" if delta < 0 else "="
+
+
+def public_reason(scenario: Scenario, order) -> str:
+    """A computer player's reason with every part that would reveal a secret move left out."""
+    secret = [scenario.move_index[om.move].label for om in order.moves if scenario.move_index[om.move].secret]
+    parts = [p for p in order.reason.split("; ") if not any(label in p for label in secret)]
+    return "; ".join(parts)

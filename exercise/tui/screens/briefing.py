@@ -16,7 +16,7 @@ def briefing_markdown(app) -> str:
              f"*{scenario.turns} turns, each {scenario.turn_length}. Seed {exercise.session.seed}.*", ""]
     lines += ["## Teams", ""]
     for team in scenario.teams:
-        who = "computer" if not exercise.is_human(team.id) else "people"
+        who = exercise.who(team.id)
         lines += [f"### {team.name} ({who})", "", team.public_brief.strip() or "—", ""]
     if scenario.sources:
         lines += ["## Readings", ""]

@@ -35,6 +35,8 @@ def ending_markdown(app) -> str:
         for objective, (_, met) in zip(team.objectives, result.met):
             lines.append(f"- **{'Met' if met else 'Not met'}**: {objective.text} ({objective.points} pt)")
         lines.append("")
+    if exercise.mode == "solo":
+        lines += solo_debrief(app)
     if scenario.debrief:
         lines += ["## Debrief", ""]
         lines += [f"{i}. {q}" for i, q in enumerate(scenario.debrief, start=1)]
@@ -63,3 +65,40 @@ class EndingScreen(Screen):
 
     def action_home(self) -> None:
         self.app._reset_to_home()  # type: ignore[attr-defined]
+
+
+def solo_debrief(app) -> list[str]:
+    """For a student alone: the turns that decided their score, and the others' reasons."""
+    exercise = app.exercise
+    scenario = exercise.scenario
+    session = exercise.session
+    me = next((t for t in scenario.teams if exercise.is_human(t.id)), None)
+    if me is None:
+        return []
+    lines = [f"## The turns that decided your score ({me.name})", ""]
+    before = session.turn_states()
+    previous = None
+    decided = []
+    for turn, state in enumerate(before, start=1):
+        met = dict(score(state, me.id).met)
+        if previous is not None:
+            for objective in me.objectives:
+                if met[objective.id] != previous[objective.id]:
+                    now = "became met" if met[objective.id] else "was lost"
+                    decided.append(f"- {scenario.turn_label(turn)}: “{objective.text}” {now}")
+        elif any(met.values()):
+            for objective in me.objectives:
+                if met[objective.id]:
+                    decided.append(f"- {scenario.turn_label(turn)}: “{objective.text}” became met")
+        previous = met
+    lines += decided or ["- No objective changed during the exercise."]
+    lines += ["", "## What the computer teams were thinking, turn by turn", ""]
+    for record in session.records:
+        lines.append(f"**{scenario.turn_label(record.turn)}**")
+        lines.append("")
+        for team in scenario.teams:
+            order = record.orders.get(team.id)
+            if order is not None and order.reason and team.id != me.id:
+                lines.append(f"- {team.name}: {order.reason}")
+        lines.append("")
+    return lines

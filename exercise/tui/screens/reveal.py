@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from exercise.engine import TurnRecord
 from exercise.transcript import describe_order, fmt_number
-from exercise.tui.text import arrow, event_line, public_events, signed
+from exercise.tui.text import arrow, event_line, public_events, public_reason, signed
 
 
 class RevealScreen(Screen):
@@ -54,6 +54,9 @@ class RevealScreen(Screen):
                     line += f" (+{hidden} secret move{'s' if hidden > 1 else ''})"
                 if order.rationale:
                     line += f"\n    Rationale: “{order.rationale}”"
+                reason = public_reason(scenario, order) if order.reason else ""
+                if reason:
+                    line += f"\n    Why (computer): {reason}"
                 lines.append(line)
             yield Static("\n".join(lines), id="reveal-orders")
             sections = [

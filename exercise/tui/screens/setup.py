@@ -16,15 +16,19 @@ from exercise.engine import Scenario
 TIMER_CHOICES = [("Off", 0), ("3 minutes", 3), ("5 minutes", 5), ("10 minutes", 10),
                  ("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)]
 MODES = [("Hot-seat: each team at the keyboard in turn, behind a curtain", "hotseat"),
-         ("Facilitator entry: teams hand in orders on paper, the facilitator types them", "facilitator")]
+         ("Facilitator entry: teams hand in orders on paper, the facilitator types them", "facilitator"),
+         ("Solo practice: one person plays one team, the computer the others; no curtains", "solo")]
+PLAYERS = [("Person", "human"), ("Computer: follows its doctrine", "computer:doctrine"),
+           ("Computer: looks ahead", "computer:lookahead"), ("Computer: random legal moves", "computer:random")]
 
 
 class SetupScreen(Screen):
     """Set up the exercise before the briefing."""
 
     HELP = (
-        "For each team choose a person or the computer (the computer picks random legal "
-        "moves for now). Hot-seat passes the keyboard from team to team behind a curtain; "
+        "For each team choose a person or the computer: one that follows the team's doctrine "
+        "as the readings describe it, one that looks ahead with the engine, or one that picks "
+        "random legal moves. Hot-seat passes the keyboard from team to team behind a curtain; "
         "facilitator entry lets one person type every team's orders. The seed makes the game "
         "repeatable: the same seed and the same orders give the same exercise."
     )
@@ -47,8 +51,7 @@ class SetupScreen(Screen):
                 for team in self.scenario.teams:
                     yield Label(team.name, classes="team-name")
                     if team.playable:
-                        yield Select([("Person", "human"), ("Computer", "computer")], value="human",
-                                     allow_blank=False, id=f"player-{team.id}")
+                        yield Select(PLAYERS, value="human", allow_blank=False, id=f"player-{team.id}")
                     else:
                         yield Label("Computer (this actor is always played by the computer)")
             yield Label("How orders are entered", classes="section-title")
@@ -73,7 +76,7 @@ class SetupScreen(Screen):
             if team.playable:
                 out[team.id] = str(self.query_one(f"#player-{team.id}", Select).value)
             else:
-                out[team.id] = "computer"
+                out[team.id] = "computer:doctrine"
         return out
 
     @on(Button.Pressed, "#start")
@@ -86,6 +89,10 @@ class SetupScreen(Screen):
             self.query_one("#seed", Input).focus()
             return
         mode = str(self.query_one("#mode", Select).value)
+        humans = [t for t, p in self.players().items() if p == "human"]
+        if mode == "solo" and len(humans) != 1:
+            self.notify("Solo practice needs exactly one team played by a person.", severity="error")
+            return
         timer = int(self.query_one("#timer", Select).value)  # type: ignore[arg-type]
         self.app.begin(self.scenario, seed, self.players(), mode, timer)  # type: ignore[attr-defined]
 

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from exercise.bots import RandomPlayer, bot_rng
+from exercise.bots import bot_rng, make_player
 from exercise.engine import IllegalOrder, Order, State, view
 from exercise.tui.text import event_line, public_events
 
@@ -82,7 +82,7 @@ class TurnScreen(Screen):
                 status = "… waiting"
             else:
                 status = "… computer is choosing"
-            table.add_row(team.name, "people" if human else "computer", status, key=team.id)
+            table.add_row(team.name, self.exercise.who(team.id), status, key=team.id)
         if row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         waiting = [t for t in self.exercise.session.waiting_for()]
@@ -102,7 +102,8 @@ class TurnScreen(Screen):
     def computer_order(self, team: str, state: State) -> None:
         """The computer chooses in a worker thread so the screen never freezes."""
         scenario = state.scenario
-        order = RandomPlayer(scenario).choose(view(state, team), bot_rng(self.exercise.session.seed, team, state.turn))
+        player = make_player(self.exercise.level(team), scenario, team)
+        order = player.choose(view(state, team), bot_rng(self.exercise.session.seed, team, state.turn))
         self.app.call_from_thread(self._computer_submit, order, state.turn)
 
     def _computer_submit(self, order: Order, turn: int) -> None:
@@ -144,8 +145,9 @@ class TurnScreen(Screen):
             self.notify(f"{scenario.team_index[team].name} is played by the computer; press h to take it back.")
             return
         name = scenario.team_index[team].name
-        if self.exercise.mode == "facilitator":
-            self.app.push_screen(TeamScreen(team, entry_by="facilitator"), self._after_entry)
+        if self.exercise.mode in ("facilitator", "solo"):
+            entry_by = "facilitator" if self.exercise.mode == "facilitator" else "team"
+            self.app.push_screen(TeamScreen(team, entry_by=entry_by), self._after_entry)
             return
 
         def opened(ok: bool | None) -> None:
@@ -209,7 +211,7 @@ class TurnScreen(Screen):
         if not scenario.team_index[team].playable:
             self.notify(f"{scenario.team_index[team].name} is always played by the computer.")
             return
-        player = "human" if not self.exercise.is_human(team) else "computer"
+        player = "human" if not self.exercise.is_human(team) else "computer:doctrine"
         self.app.set_player(team, player)  # type: ignore[attr-defined]
         who = "people" if player == "human" else "the computer"
         self.notify(f"{scenario.team_index[team].name} is now played by {who}.")
