@@ -430,3 +430,38 @@ def test_solo_refuses_an_unknown_team_or_level_in_one_line():
     result = run_ttx("solo", "sequencing_2018", "--as", "seoul", "--level", "genius")
     assert 1 == result.returncode
     assert "unknown level" in result.stderr
+
+
+async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
+    import threading
+
+    import exercise.tui.screens.turn as turn_module
+    from exercise.engine import Order
+
+    release = threading.Event()
+
+    class SlowPlayer:
+        def choose(self, team_view, rng):
+            release.wait(5)
+            return Order(team_view.team, reason="thought slowly")
+
+    monkeypatch.setattr(turn_module, "make_player", lambda level, scenario, team: SlowPlayer())
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import Select
+
+        app.screen.query_one("#player-b", Select).value = "computer:lookahead"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "b" not in app.exercise.session.pending  # still thinking
+        await pilot.press("f1")  # the screen answers meanwhile
+        await settle(pilot)
+        assert "HelpScreen" == screen_name(app)
+        await pilot.press("escape")
+        release.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "thought slowly" == app.exercise.session.pending["b"].reason
