@@ -465,3 +465,22 @@ async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert "thought slowly" == app.exercise.session.pending["b"].reason
+
+
+async def test_the_contingency_dialog_is_keyboard_first():
+    app = build_app(["play", "sequencing_2018", "--seed", "3"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "space", "c")
+        await settle(pilot)
+        assert "ContingencyScreen" == screen_name(app)
+        await pilot.press("space", "ctrl+s")  # the first of the other teams' moves: Pyongyang's declaration
+        await settle(pilot)
+        assert {"us_peace_declaration": ("dprk_declare_inventory",)} == app.screen.contingencies
+        assert "only if Pyongyang plays “Declare the nuclear inventory”" in screen_text(app)

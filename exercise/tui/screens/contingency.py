@@ -41,11 +41,15 @@ class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
         with VerticalScroll(id="contingency", classes="dialog"):
             yield Label(f"Carry out “{self.move.label}” only if these are played this turn:",
                         classes="section-title")
+            yield Label("Space ticks a move; Ctrl+S confirms; Escape cancels.", classes="hint")
             yield SelectionList[str](*options, id="contingent-on")
             with Horizontal(classes="buttons"):
                 yield Button("Confirm", id="confirm", variant="primary")
                 yield Button("No contingency", id="clear")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
