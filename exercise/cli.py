@@ -233,6 +233,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import os
+
+    from exercise.simulate import render, run_games, summarize, write_json
+
+    scenario = open_scenario(args.scenario)
+    if args.runs < 1:
+        raise UserError("--runs must be at least 1")
+    levels = parse_bots(args.bot, scenario)
+    jobs = args.jobs or (2 if args.runs >= 200 and (os.cpu_count() or 1) >= 2 else 1)
+    show = sys.stderr.isatty() and not args.quiet
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            width = 30
+            filled = int(width * done / total)
+            sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} games")
+            sys.stderr.flush()
+
+    games = run_games(str(resolve_scenario_path(args.scenario)), args.runs, args.seed, levels, jobs, progress)
+    if show:
+        sys.stderr.write("\n")
+    report = summarize(scenario, games, seed=args.seed, levels=levels)
+    if args.json:
+        print(write_json(report, None))
+    else:
+        print(render(report, scenario))
+    return EXIT_OK
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from exercise.engine.loader import ScenarioError
 
@@ -379,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--runs", type=int, default=200, help="how many games (default 200)")
+    p.add_argument("--seed", type=int, default=1, help="the seed: same seed, same report (default 1)")
+    p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
+                   help="computer players' level: random (default), doctrine or lookahead")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (shape in scenarios/README.md)")
+    p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")
     p.add_argument("journal", metavar="JOURNAL")

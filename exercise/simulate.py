@@ -1,0 +1,198 @@
+"""Balance reports: a scenario played many times by computer players, summarized.
+
+Deterministic for a seed: game i is played with its own seed derived from (seed, i), and
+results are merged in game order whether one process or two did the work.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+REPORT_VERSION = 1
+
+
+def game_seed(seed: int, index: int) -> int:
+    return seed * 1_000_003 + index
+
+
+def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
+    """One game; a small picklable summary of it."""
+    from exercise.bots import bot_rng, make_player
+    from exercise.engine import initial_state, legal_moves, resolve_turn, score, view
+
+    scenario = _scenario(path)
+    players = {t.id: make_player(levels[t.id], scenario, t.id) for t in scenario.teams}
+    state = initial_state(scenario, seed)
+    ever_legal: set[str] = set()
+    chosen: Counter[str] = Counter()
+    while state.outcome is None:
+        for team in scenario.teams:
+            ever_legal.update(m.id for m in legal_moves(state, team.id))
+        orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
+        for order in orders.values():
+            chosen.update(om.move for om in order.moves)
+        state, _ = resolve_turn(state, orders)
+    return {
+        "outcome": state.outcome,
+        "turn": state.turn,
+        "scores": {t.id: score(state, t.id).fraction for t in scenario.teams if t.objectives},
+        "fired": sorted(state.history.fired),
+        "executed": dict(Counter(p.move for p in state.history.plays)),
+        "chosen": dict(chosen),
+        "ever_legal": sorted(ever_legal),
+        "meters": dict(state.meters),
+        "meter_ranges": _ranges(state),
+    }
+
+
+def _ranges(state) -> dict[str, list[float]]:
+    values: dict[str, list[float]] = {m: [] for m in state.meters}
+    for record in state.records:
+        for m, v in record.meters_before.items():
+            values[m].append(v)
+        for m, v in record.meters_after.items():
+            values[m].append(v)
+    return {m: [min(v), max(v)] if v else [state.meters[m]] * 2 for m, v in values.items()}
+
+
+_CACHE: dict[str, Any] = {}
+
+
+def _scenario(path: str):
+    if path not in _CACHE:
+        from exercise.engine import load_scenario
+
+        _CACHE[path] = load_scenario(path)
+    return _CACHE[path]
+
+
+def _play_chunk(args: tuple[str, list[int], dict[str, str]]) -> list[dict[str, Any]]:
+    path, seeds, levels = args
+    return [play_one(path, s, levels) for s in seeds]
+
+
+def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: int = 1,
+              progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Play `runs` games; with jobs > 1, in that many processes. Results in game order."""
+    seeds = [game_seed(seed, i) for i in range(runs)]
+    chunk = 25
+    chunks = [seeds[i:i + chunk] for i in range(0, len(seeds), chunk)]
+    results: list[dict[str, Any]] = []
+    if jobs > 1 and len(chunks) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_play_chunk, [(path, c, dict(levels)) for c in chunks]):
+                results.extend(part)
+                if progress:
+                    progress(len(results), runs)
+    else:
+        for c in chunks:
+            results.extend(_play_chunk((path, c, dict(levels))))
+            if progress:
+                progress(len(results), runs)
+    return results
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion."""
+    if n == 0:
+        return (0.0, 0.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summarize(scenario, games: list[dict[str, Any]], *, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
+    """The balance report (its shape is documented in scenarios/README.md)."""
+    n = len(games)
+    outcomes = Counter(g["outcome"] for g in games)
+    ids = [o.id for o in scenario.outcomes]
+    endings = {}
+    for oid in ids + sorted(set(outcomes) - set(ids)):
+        low, high = wilson(outcomes[oid], n)
+        endings[oid] = {"count": outcomes[oid], "share": outcomes[oid] / n if n else 0.0,
+                        "ci95": [round(low, 4), round(high, 4)]}
+    fired = Counter(f for g in games for f in g["fired"])
+    teams = {}
+    for team in scenario.teams:
+        scores = [g["scores"][team.id] for g in games if team.id in g["scores"]]
+        chosen = Counter()
+        for g in games:
+            chosen.update({m: c for m, c in g["chosen"].items() if scenario.move_index[m].team == team.id})
+        teams[team.id] = {
+            "level": levels[team.id],
+            "mean_score": round(statistics.mean(scores), 4) if scores else None,
+            "moves_chosen": {m.id: chosen[m.id] for m in scenario.moves_by_team[team.id]},
+        }
+    meters = {}
+    for meter in scenario.meters:
+        finals = sorted(g["meters"][meter.id] for g in games)
+        meters[meter.id] = {
+            "min": min(g["meter_ranges"][meter.id][0] for g in games) if n else None,
+            "max": max(g["meter_ranges"][meter.id][1] for g in games) if n else None,
+            "final": {
+                "mean": round(statistics.mean(finals), 3) if finals else None,
+                "quartiles": [round(q, 3) for q in statistics.quantiles(finals, n=4)] if n > 1 else finals,
+            },
+        }
+    ever_legal = set().union(*(set(g["ever_legal"]) for g in games)) if games else set()
+    return {
+        "version": REPORT_VERSION,
+        "scenario": scenario.id,
+        "runs": n,
+        "seed": seed,
+        "endings": endings,
+        "end_turn": dict(sorted(Counter(g["turn"] for g in games).items())),
+        "teams": teams,
+        "rules": {r.id: fired[r.id] for r in scenario.rules},
+        "injects": {i.id: fired[i.id] for i in scenario.injects},
+        "meters": meters,
+        "never_legal": [m.id for m in scenario.moves if m.id not in ever_legal],
+    }
+
+
+def render(report: dict[str, Any], scenario) -> str:
+    """The report for people, as plain text."""
+    n = report["runs"]
+    lines = [f"{scenario.title}: {n} games, seed {report['seed']}", "", "Endings (share, 95% interval)"]
+    titles = {o.id: o.title for o in scenario.outcomes}
+    for oid, e in report["endings"].items():
+        low, high = e["ci95"]
+        lines.append(f"  {titles.get(oid, oid):<45} {e['count']:>6}  {e['share']:6.1%}  [{low:.1%}, {high:.1%}]")
+    lines += ["", "Games end on turn: " + ", ".join(f"{t}: {c}" for t, c in report["end_turn"].items()), ""]
+    lines.append("Teams (computer level, mean objective score)")
+    for team in scenario.teams:
+        t = report["teams"][team.id]
+        mean = "—" if t["mean_score"] is None else f"{t['mean_score']:.3f}"
+        lines.append(f"  {team.name:<20} {t['level']:<10} {mean}")
+        top = sorted(t["moves_chosen"].items(), key=lambda kv: -kv[1])
+        lines.append("    moves chosen: " + ", ".join(f"{m} {c}" for m, c in top))
+    lines += ["", "Rules fired (games)"]
+    lines += [f"  {rid:<40} {c:>6}  {c / n:6.1%}" for rid, c in report["rules"].items()]
+    lines += ["", "Injects fired (games)"]
+    lines += [f"  {iid:<40} {c:>6}  {c / n:6.1%}" for iid, c in report["injects"].items()]
+    lines += ["", "Meters (range over all games; final mean and quartiles)"]
+    for meter in scenario.meters:
+        m = report["meters"][meter.id]
+        q = ", ".join(f"{v:g}" for v in m["final"]["quartiles"])
+        lines.append(f"  {meter.label:<28} {m['min']:g}..{m['max']:g}   final mean {m['final']['mean']:g}  [{q}]")
+    if report["never_legal"]:
+        lines += ["", "Moves never legal in any game: " + ", ".join(report["never_legal"])]
+    return "\n".join(lines)
+
+
+def write_json(report: dict[str, Any], path: Path | None) -> str:
+    import json
+
+    text = json.dumps(report, indent=2, sort_keys=False)
+    if path is not None:
+        path.write_text(text + "\n", encoding="utf-8")
+    return text
