@@ -233,6 +233,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from exercise.starter import slug, starter
+
+    path = Path(args.path)
+    if path.suffix != ".toml":
+        raise UserError(f"{path}: a scenario file name ends in .toml")
+    if path.exists():
+        raise UserError(f"{path} already exists; choose another name (nothing was written)")
+    teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()] or ["Blue", "Red"]
+    if len(teams) < 2:
+        raise UserError("--teams needs at least two team names, separated by commas")
+    if len({slug(t) for t in teams}) != len(teams):
+        raise UserError("--teams: two team names give the same id; make them differ")
+    if path.parent and not path.parent.exists():
+        raise UserError(f"{path.parent}: no such folder")
+    path.write_text(starter(str(path), teams), encoding="utf-8")
+    print(f"wrote {path}: {len(teams)} teams; next: `ttx check {path}`, then `ttx play {path}`")
+    return EXIT_OK
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     import os
 
@@ -409,6 +429,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("new", help="write a commented starter scenario")
+    p.add_argument("path", metavar="PATH", help="the new file, ending in .toml")
+    p.add_argument("--teams", metavar="NAMES", help="team names separated by commas (default: Blue,Red)")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")

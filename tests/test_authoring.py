@@ -1,0 +1,55 @@
+"""Authoring commands: `ttx new` and `ttx schema`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_ttx
+from exercise.engine import load_scenario
+
+
+def test_new_writes_a_starter_that_checks_clean_and_plays_to_an_ending(tmp_path):
+    path = tmp_path / "my_exercise.toml"
+    result = run_ttx("new", str(path), "--teams", "Washington, Pyongyang, Seoul")
+    assert 0 == result.returncode, result.stderr
+    assert ["Washington", "Pyongyang", "Seoul"] == [t.name for t in load_scenario(path).teams]
+    assert 0 == run_ttx("check", str(path)).returncode
+    played = run_ttx("run", str(path), "--seed", "1", "--bot", "doctrine")
+    assert 0 == played.returncode
+    assert "== Outcome:" in played.stdout
+    assert "#" in path.read_text()  # commented for the author
+
+
+async def test_the_starter_opens_in_the_tui(tmp_path, monkeypatch):
+    from exercise.cli import build_app
+
+    monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
+    path = tmp_path / "starter.toml"
+    run_ttx("new", str(path))
+    app = build_app(["play", str(path), "--seed", "1"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "BriefingScreen" == type(app.screen).__name__
+
+
+@pytest.mark.parametrize("args, words", [
+    (["new", "x.txt"], "ends in .toml"),
+    (["new", "{tmp}/a.toml", "--teams", "Solo"], "at least two"),
+    (["new", "{tmp}/a.toml", "--teams", "Red Team, red-team"], "same id"),
+])
+def test_new_refuses_bad_requests_in_one_line(tmp_path, args, words):
+    result = run_ttx(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert 1 == result.returncode
+    assert words in result.stderr
+
+
+def test_new_never_overwrites(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text("# my work\n")
+    result = run_ttx("new", str(path))
+    assert 1 == result.returncode
+    assert "# my work\n" == path.read_text()
