@@ -253,6 +253,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from exercise.schema import schema_text
+
+    text = schema_text()
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     import os
 
@@ -434,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="the new file, ending in .toml")
     p.add_argument("--teams", metavar="NAMES", help="team names separated by commas (default: Blue,Red)")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("schema", help="print a JSON Schema of the scenario format, for editors")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")

@@ -53,3 +53,40 @@ def test_new_never_overwrites(tmp_path):
     result = run_ttx("new", str(path))
     assert 1 == result.returncode
     assert "# my work\n" == path.read_text()
+
+
+def load_toml(path):
+    import tomli
+
+    with open(path, "rb") as fh:
+        return tomli.load(fh)
+
+
+@pytest.fixture(scope="module")
+def validator():
+    import jsonschema
+
+    result = run_ttx("schema")
+    assert 0 == result.returncode
+    schema = json.loads(result.stdout)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_the_schema_accepts_every_bundled_scenario_and_the_starter(validator, tmp_path):
+    from exercise.bundled import bundled_scenarios
+
+    starter = tmp_path / "s.toml"
+    run_ttx("new", str(starter))
+    for path in [*bundled_scenarios(), starter]:
+        errors = list(validator.iter_errors(load_toml(path)))
+        assert [] == [e.message for e in errors], path
+
+
+def test_the_schema_rejects_each_fixture_that_is_a_type_or_key_error(validator):
+    from conftest import FIXTURES
+
+    for name in ("E201_wrong_type", "E202_unknown_key", "E205_missing_key", "E206_invalid_id",
+                 "E106_format_missing", "E106_format_unsupported"):
+        doc = load_toml(FIXTURES / "problems" / f"{name}.toml")
+        assert list(validator.iter_errors(doc)), f"{name} passed the schema"

@@ -1,0 +1,117 @@
+"""`ttx schema`: a JSON Schema of scenario format 1, for editors that complete and underline TOML.
+
+It checks shapes and types only; names that must refer to something declared, conditions
+and ranges that depend on other values are `ttx check`'s work.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "lowercase: a letter, then letters, digits or _"}
+TEXT = {"type": "string"}
+NUMBER = {"type": "number"}
+CONDITION = {"type": "string", "description": "a condition: see 'conditions' in the format reference"}
+IDS = {"type": "array", "items": ID}
+EFFECTS = {
+    "type": "object",
+    "description": "meter = change (a number); set / clear = arrays of flag ids",
+    "properties": {"set": IDS, "clear": IDS},
+    "additionalProperties": NUMBER,
+}
+SOURCES = {
+    "type": "array",
+    "items": {
+        "oneOf": [
+            ID,
+            {"type": "object", "required": ["id"], "additionalProperties": False,
+             "properties": {"id": ID, "quote": TEXT}},
+        ]
+    },
+}
+
+
+def table(required: list[str], properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "required": required, "additionalProperties": False,
+                           "properties": properties}
+    if description:
+        out["description"] = description
+    return out
+
+
+def array_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+def scenario_schema() -> dict[str, Any]:
+    doctrine = table([], {
+        "summary": TEXT,
+        "values": {"type": "object", "additionalProperties": NUMBER},
+        "flag_values": {"type": "object", "additionalProperties": NUMBER},
+        "objectives": NUMBER,
+        "risk": {"type": "number", "minimum": 0, "maximum": 1},
+        "patience": {"type": "number", "minimum": 0, "maximum": 1},
+        "red_lines": array_of(table(["moves", "reason"], {"moves": IDS, "unless": CONDITION, "reason": TEXT})),
+        "sequencing": array_of(table(["move", "after", "reason"], {"move": ID, "after": ID, "reason": TEXT})),
+    }, "how the computer plays this team")
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "ttx scenario, format 1",
+        "description": "A tabletop exercise scenario. Reference: scenarios/README.md in the ttx sources.",
+        "type": "object",
+        "required": ["format", "scenario", "teams", "moves", "outcomes"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": 1, "description": "the format version"},
+            "scenario": table(["id", "title", "summary", "turns"], {
+                "id": ID, "title": TEXT, "summary": TEXT,
+                "turns": {"type": "integer", "minimum": 1},
+                "turn_length": TEXT,
+                "turn_labels": array_of(TEXT),
+            }),
+            "sources": array_of(table(["id", "title"], {
+                "id": ID, "title": TEXT, "author": TEXT, "publisher": TEXT, "date": TEXT, "url": TEXT, "note": TEXT,
+            })),
+            "teams": {"type": "array", "minItems": 1, "items": table(["id", "name"], {
+                "id": ID, "name": TEXT, "public_brief": TEXT, "private_brief": TEXT,
+                "moves_per_turn": {"type": "integer", "minimum": 0},
+                "playable": {"type": "boolean"},
+                "objectives": array_of(table(["id", "text", "when"], {
+                    "id": ID, "text": TEXT, "when": CONDITION, "points": {"type": "integer", "minimum": 1},
+                })),
+                "doctrine": doctrine,
+            })},
+            "meters": array_of(table(["id", "label", "start"], {
+                "id": ID, "label": TEXT, "description": TEXT, "min": NUMBER, "max": NUMBER, "start": NUMBER,
+                "visible_to": IDS,
+            })),
+            "flags": array_of(table(["id", "label"], {
+                "id": ID, "label": TEXT, "description": TEXT, "start": {"type": "boolean"}, "visible_to": IDS,
+            })),
+            "moves": array_of(table(["id", "team", "label"], {
+                "id": ID, "team": ID, "label": TEXT, "description": TEXT, "sources": SOURCES, "tags": IDS,
+                "requires": CONDITION, "requires_text": TEXT, "once": {"type": "boolean"},
+                "cooldown": {"type": "integer", "minimum": 0}, "secret": {"type": "boolean"},
+                "effects": EFFECTS, "chance": {"type": "number", "minimum": 0, "maximum": 1},
+                "success": EFFECTS, "failure": EFFECTS, "success_text": TEXT, "failure_text": TEXT,
+            })),
+            "rules": array_of(table(["id", "when", "message"], {
+                "id": ID, "when": CONDITION, "message": TEXT, "effects": EFFECTS, "once": {"type": "boolean"},
+                "to": IDS, "sources": SOURCES,
+            })),
+            "injects": array_of(table(["id", "title"], {
+                "id": ID, "title": TEXT, "text": TEXT, "turn": {"type": "integer", "minimum": 1},
+                "when": CONDITION, "to": IDS, "effects": EFFECTS, "sources": SOURCES,
+            })),
+            "outcomes": array_of(table(["id", "title", "text"], {
+                "id": ID, "title": TEXT, "text": TEXT, "when": CONDITION, "at_end": {"type": "boolean"},
+                "sources": SOURCES,
+            })),
+            "debrief": table([], {"questions": array_of(TEXT)}),
+        },
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(scenario_schema(), indent=2)
