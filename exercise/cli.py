@@ -78,24 +78,45 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 # -- check -----------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    from exercise.engine.loader import ScenarioError, load_scenario
+    from exercise.engine.loader import ScenarioError, load_scenario, read_source
 
     failed = 0
+    warned = 0
+    full = args.format == "full"
     for name in args.files:
         path = resolve_scenario_path(name) if not Path(name).exists() and "/" not in name and not name.endswith(".toml") else Path(name)
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
             failed += 1
-            print(exc.render(full=args.format == "full"))
+            print(exc.render(full=full))
             continue
+        warnings = []
+        if not args.no_warnings:
+            from exercise.engine.lint import static_warnings
+
+            text, _ = read_source(path)
+            warnings = static_warnings(scenario, text)
+            if args.simulate:
+                from exercise.simulate import run_games, simulation_warnings
+
+                levels = {t.id: "random" for t in scenario.teams}
+                games = run_games(str(path), args.simulate, 1, levels)
+                warnings += simulation_warnings(scenario, games, text)
+        lines = text.splitlines() if warnings else []
+        for problem in sorted(warnings, key=lambda p: (p.line is None, p.line or 0, p.code)):
+            print(problem.format(str(path), lines, full))
+        warned += bool(warnings)
         if not args.quiet:
+            note = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
             print(
                 f"{path}: ok ({len(scenario.teams)} teams, {len(scenario.moves)} moves, "
                 f"{len(scenario.rules)} rules, {len(scenario.injects)} injects, "
-                f"{len(scenario.outcomes)} outcomes)"
+                f"{len(scenario.outcomes)} outcomes{note})"
             )
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    if failed or (args.strict and warned):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 # -- run -------------------------------------------------------------------------------
@@ -431,6 +452,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("concise", "full"), default="concise",
                    help="full: show the source line, a caret and a hint")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.add_argument("--strict", action="store_true", help="warnings make the check fail too")
+    p.add_argument("--simulate", type=int, default=0, metavar="GAMES",
+                   help="also play GAMES random games to find what never happens (300 is a good number)")
+    p.add_argument("--no-warnings", action="store_true", help="report errors only")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("run", help="play a whole exercise headless and print the transcript")

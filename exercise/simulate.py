@@ -29,10 +29,14 @@ def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
     players = {t.id: make_player(levels[t.id], scenario, t.id) for t in scenario.teams}
     state = initial_state(scenario, seed)
     ever_legal: set[str] = set()
+    stuck: list[tuple[int, str]] = []
     chosen: Counter[str] = Counter()
     while state.outcome is None:
         for team in scenario.teams:
-            ever_legal.update(m.id for m in legal_moves(state, team.id))
+            legal = legal_moves(state, team.id)
+            ever_legal.update(m.id for m in legal)
+            if not legal and team.moves_per_turn:
+                stuck.append((state.turn, team.id))
         orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
         for order in orders.values():
             chosen.update(om.move for om in order.moves)
@@ -45,6 +49,7 @@ def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
         "executed": dict(Counter(p.move for p in state.history.plays)),
         "chosen": dict(chosen),
         "ever_legal": sorted(ever_legal),
+        "stuck": stuck,
         "meters": dict(state.meters),
         "meter_ranges": _ranges(state),
     }
@@ -196,3 +201,40 @@ def write_json(report: dict[str, Any], path: Path | None) -> str:
     if path is not None:
         path.write_text(text + "\n", encoding="utf-8")
     return text
+
+
+def simulation_warnings(scenario, games: list[dict[str, Any]], source: str) -> list:
+    """Warnings that need play: never legal, never fired, never reached, nothing to do."""
+    from exercise.engine.lint import warning
+    from exercise.engine.locate import locate
+
+    positions = locate(source)
+    n = len(games)
+    where = f"in {n} simulated games"
+    problems = []
+    ever_legal = set().union(*(set(g["ever_legal"]) for g in games)) if games else set()
+    for i, move in enumerate(scenario.moves):
+        if move.id not in ever_legal:
+            problems.append(warning("W104", f"move '{move.id}' was never legal for {move.team} {where}",
+                                    f"moves[{i}]", positions))
+    fired = set().union(*(set(g["fired"]) for g in games)) if games else set()
+    for i, rule in enumerate(scenario.rules):
+        if rule.id not in fired:
+            problems.append(warning("W105", f"rule '{rule.id}' never fired {where}: `{rule.when.source}`",
+                                    f"rules[{i}].when", positions))
+    for i, inject in enumerate(scenario.injects):
+        if not inject.manual_only and inject.id not in fired:
+            problems.append(warning("W105", f"inject '{inject.id}' never fired {where}", f"injects[{i}]", positions))
+    reached = {g["outcome"] for g in games}
+    for i, outcome in enumerate(scenario.outcomes):
+        if outcome.id not in reached:
+            problems.append(warning("W107", f"ending '{outcome.id}' was never reached {where}",
+                                    f"outcomes[{i}]", positions))
+    stuck = Counter((turn, team) for g in games for turn, team in set(map(tuple, g["stuck"])))
+    reaching = Counter(t for g in games for t in range(1, g["turn"] + 1))
+    for (turn, team), count in sorted(stuck.items()):
+        if count == reaching[turn]:
+            index = next(i for i, t in enumerate(scenario.teams) if t.id == team)
+            problems.append(warning("W106", f"on turn {turn}, {team} had no legal move in every simulated game "
+                                    "that reached it", f"teams[{index}]", positions))
+    return problems

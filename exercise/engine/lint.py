@@ -1,0 +1,89 @@
+"""Warnings for authors: things a scenario allows but almost certainly does not mean.
+
+Static warnings come from reading the scenario; the ones that need play (a move never legal,
+a rule that never fires, an ending never reached) come from simulated games, in
+`exercise.simulate.simulation_warnings`.
+"""
+
+from __future__ import annotations
+
+from exercise.engine.loader import Problem
+from exercise.engine.locate import locate
+from exercise.engine.model import Effects, Scenario
+
+WARNING_HINTS = {
+    "W101": "give some move, rule or inject an effect on it, or remove the meter",
+    "W102": "set it in an effect and read it in a condition, or remove the flag",
+    "W103": "private texts should not name another team's secret moves",
+    "W104": "check the move's `requires`, `once` and `cooldown`",
+    "W105": "check the condition: in the simulated games it never held",
+    "W106": "give the team a move it can always play, or set moves_per_turn = 0",
+    "W107": "check the outcome's condition and the outcomes before it (the first that holds wins)",
+}
+
+
+def _effects(scenario: Scenario) -> list[Effects]:
+    out = []
+    for move in scenario.moves:
+        out += [move.effects, move.success, move.failure]
+    out += [rule.effects for rule in scenario.rules]
+    out += [inject.effects for inject in scenario.injects]
+    return out
+
+
+def _conditions(scenario: Scenario):
+    for team in scenario.teams:
+        for objective in team.objectives:
+            yield objective.when
+        for line in team.doctrine.red_lines:
+            if line.unless is not None:
+                yield line.unless
+    for move in scenario.moves:
+        if move.requires is not None:
+            yield move.requires
+    for rule in scenario.rules:
+        yield rule.when
+    for item in (*scenario.injects, *scenario.outcomes):
+        if item.when is not None:
+            yield item.when
+
+
+def warning(code: str, message: str, path: str, positions: dict[str, tuple[int, int]]) -> Problem:
+    line, col = positions.get(path, (None, None))
+    return Problem(code, message, path, line, col, severity="warning", hint=WARNING_HINTS.get(code, ""))
+
+
+def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
+    """Warnings that reading the scenario is enough to find."""
+    positions = locate(source)
+    problems = []
+    changed = {m for e in _effects(scenario) for m, _ in e.meters}
+    for i, meter in enumerate(scenario.meters):
+        if meter.id not in changed:
+            problems.append(warning("W101", f"nothing ever changes meter '{meter.id}': it stays at {meter.start:g}",
+                                    f"meters[{i}]", positions))
+    read = set().union(*(c.names for c in _conditions(scenario)))
+    read |= {f for t in scenario.teams for f, _ in t.doctrine.flag_values}
+    written = {f for e in _effects(scenario) for f in (*e.set, *e.clear)}
+    for i, flag in enumerate(scenario.flags):
+        if flag.id not in read and flag.id not in written:
+            problems.append(warning("W102", f"flag '{flag.id}' is never set, cleared or read", f"flags[{i}]", positions))
+        elif flag.id not in read:
+            problems.append(warning("W102", f"flag '{flag.id}' is set but no condition reads it", f"flags[{i}]", positions))
+        elif flag.id not in written and not flag.start:
+            problems.append(warning("W102", f"flag '{flag.id}' is read but nothing ever sets it: it is always false",
+                                    f"flags[{i}]", positions))
+    secrets = [(m, m.label) for m in scenario.moves if m.secret]
+    for i, team in enumerate(scenario.teams):
+        for move, label in secrets:
+            if move.team != team.id and label.lower() in team.private_brief.lower():
+                problems.append(warning("W103", f"the private brief of {team.id} names '{label}', a secret move of {move.team}",
+                                        f"teams[{i}].private_brief", positions))
+    for i, inject in enumerate(scenario.injects):
+        text = f"{inject.title} {inject.text}".lower()
+        for move, label in secrets:
+            audience = inject.to if inject.to is not None else frozenset(t.id for t in scenario.teams)
+            if label.lower() in text and audience - {move.team}:
+                problems.append(warning("W103", f"inject '{inject.id}' names '{label}', a secret move of {move.team}, "
+                                        "to other teams", f"injects[{i}]", positions))
+    return problems

@@ -1,0 +1,74 @@
+"""Each warning code: a file that triggers it and the same file without the mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES, run_ttx
+
+GOOD = (FIXTURES / "good_tiny.toml").read_text().replace('when = "tension <= 20"', 'when = "tension <= 40"')
+
+EXTRA_TEAM = '''
+[[teams]]
+id = "bravo"
+name = "Bravo"
+private_brief = "{brief}"
+
+[[moves]]
+id = "bravo_wait"
+team = "bravo"
+label = "Wait"
+'''
+
+CASES = {
+    "W101": (GOOD + '\n[[meters]]\nid = "idle"\nlabel = "Idle"\nstart = 5\n',
+             "nothing ever changes meter 'idle'"),
+    "W102": (GOOD + '\n[[flags]]\nid = "orphan"\nlabel = "Orphan"\n', "flag 'orphan' is never set, cleared or read"),
+    "W103": (GOOD.replace('label = "Declare"', 'label = "Declare"\nsecret = true')
+             + EXTRA_TEAM.format(brief="We know Alpha will Declare soon."),
+             "names 'Declare', a secret move of alpha"),
+    "W104": (GOOD + '\n[[moves]]\nid = "never"\nteam = "alpha"\nlabel = "Never"\nrequires = "tension > 500"\n',
+             "move 'never' was never legal"),
+    "W105": (GOOD + '\n[[rules]]\nid = "impossible"\nwhen = "tension < -5"\nmessage = "never"\n',
+             "rule 'impossible' never fired"),
+    "W106": (GOOD.replace('requires = "not declared"', 'requires = "turn == 1"'),
+             "on turn 2, alpha had no legal move in every simulated game"),
+    "W107": (GOOD.replace('when = "tension <= 40"', 'when = "tension <= 40 and declared and not declared"'),
+             "ending 'calm' was never reached"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_warning_is_reported_for_the_file_that_triggers_it(tmp_path, code):
+    text, words = CASES[code]
+    path = tmp_path / f"{code}.toml"
+    path.write_text(text)
+    result = run_ttx("check", "--simulate", "60", str(path))
+    assert 0 == result.returncode, result.stdout  # warnings alone do not fail the check
+    lines = [line for line in result.stdout.splitlines() if f" {code} " in line]
+    assert lines and any(words in line for line in lines), result.stdout
+    strict = run_ttx("check", "--strict", "--simulate", "60", str(path))
+    assert 1 == strict.returncode
+
+
+def test_the_good_file_has_no_warning(tmp_path):
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    result = run_ttx("check", "--strict", "--simulate", "60", str(path))
+    assert 0 == result.returncode, result.stdout
+    assert " W1" not in result.stdout
+
+
+def test_every_bundled_scenario_is_free_of_warnings():
+    from exercise.bundled import bundled_scenarios
+
+    result = run_ttx("check", "--strict", "--simulate", "300", *map(str, bundled_scenarios()))
+    assert 0 == result.returncode, result.stdout
+
+
+def test_a_warning_has_a_position_and_full_format_gives_a_hint(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(CASES["W101"][0])
+    result = run_ttx("check", "--format", "full", str(path))
+    assert f"{path}:" in result.stdout and "W101" in result.stdout
+    assert "hint: give some move, rule or inject an effect on it" in result.stdout
