@@ -16,8 +16,14 @@ def scenario_dir() -> Path:
     return _HERE / "scenarios"
 
 
+# Shown first on the home screen and in `ttx list`: the flagship, then the first exercise.
+FEATURED = ("sequencing_2018", "tutorial")
+
+
 def bundled_scenarios() -> list[Path]:
-    return sorted(scenario_dir().glob("*.toml"))
+    paths = sorted(scenario_dir().glob("*.toml"))
+    rank = {name: i for i, name in enumerate(FEATURED)}
+    return sorted(paths, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
 def find_bundled(name: str) -> Path | None:
