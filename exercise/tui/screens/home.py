@@ -50,13 +50,13 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Scenario", "Teams", "Turns", "Length")
+        table.add_columns("Scenario", "Turns", "Length", "Teams")
         for path in bundled_scenarios():
             card = scenario_card(path)
             if card is None:
                 continue
             self.scenarios[str(path)] = card
-            table.add_row(card.title, ", ".join(card.teams), str(card.turns), card.turn_length, key=str(path))
+            table.add_row(card.title, str(card.turns), card.turn_length, ", ".join(card.teams), key=str(path))
         self.refresh_sessions()
         table.focus()
         self._show_summary()
@@ -83,7 +83,7 @@ class HomeScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         card = self.scenarios[str(key)]
-        summary.update(f"{card.summary.strip()}\n[b]Enter[/b] sets up this exercise.")
+        summary.update(f"{card.summary.strip()}\nTeams: {', '.join(card.teams)}. [b]Enter[/b] sets up this exercise.")
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:
