@@ -362,7 +362,7 @@ def build_app(argv: Sequence[str]) -> Any:
     """The TUI app exactly as `ttx ARGV` would build it, without running it (for tests)."""
     args = build_parser().parse_args(list(argv))
     args.build_only = True
-    if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo):
+    if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo, cmd_author):
         raise UserError(f"`ttx {' '.join(argv)}` does not open the interactive screens")
     return args.func(args)
 
@@ -390,6 +390,13 @@ def cmd_solo(args: argparse.Namespace) -> Any:
         raise UserError(f"--level {args.level}: unknown level{suggest(args.level, LEVELS)} (levels: {', '.join(LEVELS)})")
     return _run_tui(args, start="solo", scenario_path=resolve_scenario_path(args.scenario), seed=args.seed,
                     solo_team=args.team, level=args.level, high_contrast=args.high_contrast)
+
+
+def cmd_author(args: argparse.Namespace) -> Any:
+    path = resolve_scenario_path(args.scenario)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file (`ttx new {path}` writes a starter)")
+    return _run_tui(args, start="author", scenario_path=path, high_contrast=args.high_contrast)
 
 
 def cmd_resume(args: argparse.Namespace) -> Any:
@@ -437,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="the seed (default: a random one)")
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_solo)
+
+    p = sub.add_parser("author", help="a scenario's problems, live as you edit it, and play-testing from any turn")
+    p.add_argument("scenario", metavar="FILE", help="the scenario file")
+    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    p.set_defaults(func=cmd_author)
 
     p = sub.add_parser("resume", help="continue a session exactly where it stopped")
     p.add_argument("journal", metavar="JOURNAL", nargs="?", help="the journal (default: the latest unfinished session)")

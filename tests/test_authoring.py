@@ -90,3 +90,60 @@ def test_the_schema_rejects_each_fixture_that_is_a_type_or_key_error(validator):
                  "E106_format_missing", "E106_format_unsupported"):
         doc = load_toml(FIXTURES / "problems" / f"{name}.toml")
         assert list(validator.iter_errors(doc)), f"{name} passed the schema"
+
+
+async def test_the_author_screen_shows_problems_live_as_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from exercise.cli import build_app
+    from tui_helpers import screen_text, settle
+
+    monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
+    path = tmp_path / "draft.toml"
+    run_ttx("new", str(path))
+    good = path.read_text()
+    path.write_text(good.replace('when = "trust >= 50"', 'when = "trsut >= 50"', 1))
+    app = build_app(["author", str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "AuthorScreen" == type(app.screen).__name__
+        text = screen_text(app)
+        assert "E402" in text and "did you mean 'trust'?" in text
+        assert "cannot be played yet" in text
+        await pilot.press("enter")  # jump to the problem: its line with a caret
+        await settle(pilot)
+        assert "trsut" in screen_text(app) and "^ E402" in screen_text(app)
+        path.write_text(good)  # the author saves a fix
+        stat = path.stat()
+        os.utime(path, (stat.st_atime, stat.st_mtime + 5))
+        await pilot.pause(1.3)
+        await settle(pilot)
+        assert "0 error(s)" in screen_text(app)
+
+
+async def test_play_test_from_a_turn_shows_what_that_team_sees(tmp_path, monkeypatch):
+    from textual.widgets import Select
+
+    from exercise.cli import build_app
+    from tui_helpers import screen_text, settle
+
+    monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
+    app = build_app(["author", "scenarios/sequencing_2018.toml"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#pt-turn", Select).value = 3
+        app.screen.query_one("#pt-team", Select).value = "seoul"
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await settle(pilot, 5)
+        assert "TeamScreen" == type(app.screen).__name__
+        assert "seoul" == app.screen.team_id
+        assert 3 == app.state.turn
+        text = screen_text(app)
+        assert "Seoul" in text and "DPRK ICBM progress" not in text  # exactly Seoul's view
+
+
+def test_author_of_a_missing_file_says_how_to_start_one():
+    result = run_ttx("author", "nowhere/draft.toml")
+    assert 1 == result.returncode
+    assert "ttx new" in result.stderr

@@ -86,6 +86,8 @@ class TtxApp(App[None]):
         self.push_screen(HomeScreen())
         if self.start_mode == "play" and self.start_scenario is not None:
             self.open_setup(Path(self.start_scenario), self.start_seed)
+        elif self.start_mode == "author" and self.start_scenario is not None:
+            self.open_author(Path(self.start_scenario))
         elif self.start_mode == "solo" and self.start_scenario is not None and self.solo_team:
             from exercise.engine import load_scenario
 
@@ -104,11 +106,17 @@ class TtxApp(App[None]):
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
-            first = exc.problems[0].format(str(path)) if exc.problems else str(path)
-            self.notify(f"{len(exc.problems)} problem(s): {first}. Run `ttx check {path}`.",
-                        title="This scenario cannot be played", severity="error", timeout=12)
+            self.notify(f"{len(exc.problems)} problem(s) to fix first; they are listed here and update "
+                        "as you save the file.", title="This scenario cannot be played yet", severity="error",
+                        timeout=8)
+            self.open_author(path)
             return
         self.push_screen(SetupScreen(scenario, seed))
+
+    def open_author(self, path: Path) -> None:
+        from exercise.tui.screens.author import AuthorScreen
+
+        self.push_screen(AuthorScreen(path))
 
     def begin(self, scenario: Scenario, seed: int, players: dict[str, str], mode: str,
               timer_minutes: int) -> None:

@@ -21,12 +21,14 @@ class HomeScreen(Screen):
     HELP = (
         "Pick a bundled scenario and press Enter to set up an exercise, or pick a session "
         "to resume it exactly where it stopped. To play your own scenario file, type its path "
-        "in the box at the bottom and press Enter."
+        "in the box at the bottom and press Enter. The a key opens the typed file (or the "
+        "highlighted scenario) for authoring: its problems, live, and play-testing from any turn."
     )
     BINDINGS = [
         Binding("o", "focus_path", "Open file"),
         Binding("s", "focus_scenarios", "Scenarios"),
         Binding("r", "focus_sessions", "Sessions"),
+        Binding("a", "author", "Author"),
     ]
 
     def __init__(self) -> None:
@@ -109,6 +111,17 @@ class HomeScreen(Screen):
             self.notify(f"No scenario file at {path}.", severity="error")
             return
         self.app.open_setup(path)  # type: ignore[attr-defined]
+
+    def action_author(self) -> None:
+        """Open the typed file, or the highlighted scenario, in the authoring screen."""
+        text = self.query_one("#path", Input).value.strip()
+        if text:
+            self.app.open_author(Path(text).expanduser())  # type: ignore[attr-defined]
+            return
+        table = self.query_one("#scenarios", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.open_author(self.scenarios[str(key)].path)  # type: ignore[attr-defined]
 
     def action_focus_path(self) -> None:
         self.query_one("#path", Input).focus()
