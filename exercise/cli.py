@@ -102,7 +102,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
                 levels = {t.id: "random" for t in scenario.teams}
                 games = run_games(str(path), args.simulate, 1, levels)
-                warnings += simulation_warnings(scenario, games, text)
+                seen = {(w.code, w.path.split(".when")[0].split(".requires")[0]) for w in warnings}
+                warnings += [w for w in simulation_warnings(scenario, games, text)
+                             if (w.code, w.path.split(".when")[0]) not in seen]
         lines = text.splitlines() if warnings else []
         for problem in sorted(warnings, key=lambda p: (p.line is None, p.line or 0, p.code)):
             print(problem.format(str(path), lines, full))

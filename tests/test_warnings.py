@@ -72,3 +72,15 @@ def test_a_warning_has_a_position_and_full_format_gives_a_hint(tmp_path):
     result = run_ttx("check", "--format", "full", str(path))
     assert f"{path}:" in result.stdout and "W101" in result.stdout
     assert "hint: give some move, rule or inject an effect on it" in result.stdout
+
+
+def test_a_condition_that_can_never_hold_is_found_without_simulation(tmp_path):
+    path = tmp_path / "never.toml"
+    path.write_text(GOOD + '\n[[rules]]\nid = "never"\nwhen = "tension > 100"\nmessage = "x"\n'
+                    + '\n[[moves]]\nid = "ghost"\nteam = "alpha"\nlabel = "Ghost"\nrequires = "tension < 0"\n')
+    result = run_ttx("check", str(path))  # no --simulate
+    assert "W105 the condition of rule 'never' can never hold: tension always stays within 0..100" in result.stdout
+    assert "W104 move 'ghost' can never be played" in result.stdout
+    fine = tmp_path / "fine.toml"
+    fine.write_text(GOOD + '\n[[rules]]\nid = "possible"\nwhen = "tension >= 100"\nmessage = "x"\n')
+    assert "W105" not in run_ttx("check", str(fine)).stdout

@@ -7,6 +7,8 @@ a rule that never fires, an ending never reached) come from simulated games, in
 
 from __future__ import annotations
 
+import re
+
 from exercise.engine.loader import Problem
 from exercise.engine.locate import locate
 from exercise.engine.model import Effects, Scenario
@@ -53,6 +55,27 @@ def warning(code: str, message: str, path: str, positions: dict[str, tuple[int, 
     return Problem(code, message, path, line, col, severity="warning", hint=WARNING_HINTS.get(code, ""))
 
 
+_COMPARISON = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def never_holds(scenario: Scenario, source: str) -> str | None:
+    """Why a condition can never hold, when reading it is enough to tell; else None."""
+    if source.strip() == "false":
+        return "it is the constant false"
+    match = _COMPARISON.match(source)
+    if match is None or match.group(1) not in scenario.meter_index:
+        return None
+    meter = scenario.meter_index[match.group(1)]
+    op, value = match.group(2), float(match.group(3))
+    possible = {
+        "<": meter.min < value, "<=": meter.min <= value, ">": meter.max > value,
+        ">=": meter.max >= value, "==": meter.min <= value <= meter.max,
+    }[op]
+    if possible:
+        return None
+    return f"{meter.id} always stays within {meter.min:g}..{meter.max:g}"
+
+
 def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
     """Warnings that reading the scenario is enough to find."""
     positions = locate(source)
@@ -73,6 +96,20 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
         elif flag.id not in written and not flag.start:
             problems.append(warning("W102", f"flag '{flag.id}' is read but nothing ever sets it: it is always false",
                                     f"flags[{i}]", positions))
+    for kind, items in (("rules", scenario.rules), ("injects", scenario.injects), ("outcomes", scenario.outcomes)):
+        for i, item in enumerate(items):
+            if item.when is None:
+                continue
+            why = never_holds(scenario, item.when.source)
+            if why:
+                problems.append(warning("W105", f"the condition of {kind[:-1]} '{item.id}' can never hold: {why}",
+                                        f"{kind}[{i}].when", positions))
+    for i, move in enumerate(scenario.moves):
+        if move.requires is not None:
+            why = never_holds(scenario, move.requires.source)
+            if why:
+                problems.append(warning("W104", f"move '{move.id}' can never be played: its requirement can never "
+                                        f"hold ({why})", f"moves[{i}].requires", positions))
     secrets = [(m, m.label) for m in scenario.moves if m.secret]
     for i, team in enumerate(scenario.teams):
         for move, label in secrets:
