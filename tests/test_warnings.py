@@ -27,9 +27,9 @@ CASES = {
     "W103": (GOOD.replace('label = "Declare"', 'label = "Declare"\nsecret = true')
              + EXTRA_TEAM.format(brief="We know Alpha will Declare soon."),
              "names 'Declare', a secret move of alpha"),
-    "W104": (GOOD + '\n[[moves]]\nid = "never"\nteam = "alpha"\nlabel = "Never"\nrequires = "tension > 500"\n',
+    "W104": (GOOD + '\n[[moves]]\nid = "never"\nteam = "alpha"\nlabel = "Never"\nrequires = "tension > 80"\n',
              "move 'never' was never legal"),
-    "W105": (GOOD + '\n[[rules]]\nid = "impossible"\nwhen = "tension < -5"\nmessage = "never"\n',
+    "W105": (GOOD + '\n[[rules]]\nid = "impossible"\nwhen = "tension > 60"\nmessage = "never"\n',
              "rule 'impossible' never fired"),
     "W106": (GOOD.replace('requires = "not declared"', 'requires = "turn == 1"'),
              "on turn 2, alpha had no legal move in every simulated game"),
