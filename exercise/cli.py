@@ -318,6 +318,32 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from exercise.engine.loader import ScenarioError
+    from exercise.session import JournalError, Session
+
+    try:
+        session = Session.resume(args.journal, args.scenario, force=args.force, write=False)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    except ScenarioError as exc:
+        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`") from None
+    text = write_report(session, args.format, args.replays)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def write_report(session: Any, fmt: str, replays: int = 100) -> str:
+    from exercise.report import build, markdown, to_html
+
+    data = build(session, replays)
+    return to_html(data) if fmt == "html" else markdown(data)
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from exercise.engine.loader import ScenarioError
 
@@ -500,6 +526,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("report", help="an after-action report of a journaled session (Markdown or HTML)")
+    p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
+    p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
+    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")
     p.add_argument("journal", metavar="JOURNAL")

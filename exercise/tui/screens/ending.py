@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -43,7 +44,8 @@ def ending_markdown(app) -> str:
         lines.append("")
     if exercise.journal_path:
         lines += ["## Journal", "", f"Everything that happened is in `{exercise.journal_path}`.",
-                  f"Replay it with `ttx replay {exercise.journal_path}`.", ""]
+                  "Press **w** to write the after-action report (Markdown and HTML) beside it, or run "
+                  f"`ttx report {exercise.journal_path} --format html -o report.html`.", ""]
     return "\n".join(lines)
 
 
@@ -55,13 +57,36 @@ class EndingScreen(Screen):
         "scenario's debrief questions. F3 opens the dashboard with the full timeline; "
         "the facilitator console (F2) can still undo the last turn."
     )
-    BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("escape", "home", "Home")]
+    BINDINGS = [Binding("w", "write_report", "Write the report"), Binding("q", "app.quit", "Quit"),
+                Binding("escape", "home", "Home")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="ending"):
             yield Markdown(ending_markdown(self.app))
         yield Footer()
+
+    def action_write_report(self) -> None:
+        exercise = self.app.exercise  # type: ignore[attr-defined]
+        if exercise is None or exercise.journal_path is None:
+            self.notify("This exercise has no journal to report on.", severity="warning")
+            return
+        self.notify("Writing the after-action report (decisive moments take a few seconds)…")
+        self.write_report(exercise.session, exercise.journal_path)
+
+    @work(thread=True, exclusive=True)
+    def write_report(self, session, journal) -> None:
+        """Decisive moments replay the exercise many times: in a worker, so the screen stays live."""
+        from exercise.report import build, markdown, to_html
+
+        data = build(session)
+        md, page = journal.with_suffix(".report.md"), journal.with_suffix(".report.html")
+        md.write_text(markdown(data), encoding="utf-8")
+        page.write_text(to_html(data), encoding="utf-8")
+        self.app.call_from_thread(self.notify, f"Wrote {md} and {page}.", title="After-action report", timeout=15)
+        self.app.call_from_thread(setattr, self, "report_paths", (md, page))
+
+    report_paths: tuple = ()
 
     def action_home(self) -> None:
         self.app._reset_to_home()  # type: ignore[attr-defined]

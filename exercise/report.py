@@ -1,0 +1,357 @@
+"""After-action reports from a journal: Markdown and self-contained HTML, with decisive moments.
+
+Decisive moments are real counterfactuals: from the state before each turn, the rest of the
+exercise is replayed many times by computer players, and the chance of reaching the actual
+ending is measured; the engine is deterministic, so the same journal gives the same figures.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from exercise.bots import bot_rng, make_player
+from exercise.engine import (
+    ENDED_BY_FACILITATOR,
+    Order,
+    Scenario,
+    State,
+    resolve_turn,
+    score,
+    view,
+)
+from exercise.session import Session
+from exercise.transcript import describe_changes, describe_order, fmt_number
+
+REPLAYS = 100
+
+
+def _finish(state: State, seed: int, level: str = "random") -> str | None:
+    scenario = state.scenario
+    players = {t.id: make_player(level, scenario, t.id) for t in scenario.teams}
+    while state.outcome is None:
+        orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
+        state, _ = resolve_turn(state, orders)
+    return state.outcome
+
+
+def chance_of(state: State, outcome: str, base_seed: int, replays: int = REPLAYS) -> float:
+    """The share of replays from `state` that reach `outcome`, computer players playing on."""
+    if state.outcome is not None:
+        return 1.0 if state.outcome == outcome else 0.0
+    hits = sum(1 for k in range(replays) if _finish(state, base_seed * 7919 + k) == outcome)
+    return hits / replays
+
+
+def decisive_moments(session: Session, replays: int = REPLAYS) -> dict[str, Any]:
+    """How the chance of the actual ending moved turn by turn, and the moves that moved it most."""
+    state = session.state
+    outcome = state.outcome
+    if replays < 1 or outcome is None or outcome == ENDED_BY_FACILITATOR or not session.records:
+        return {"outcome": outcome, "turns": [], "moves": [], "replays": replays}
+    stack = session._fold.stack  # type: ignore[union-attr]  (states before each resolve)
+    before = [s for s, _ in stack]
+    seed = session.seed
+    chances = [chance_of(s, outcome, seed + i, replays) for i, s in enumerate(before)] + [1.0]
+    turns = []
+    for i, record in enumerate(session.records):
+        turns.append({"turn": record.turn, "before": chances[i], "after": chances[i + 1],
+                      "change": chances[i + 1] - chances[i]})
+    ranked = sorted(turns, key=lambda t: -abs(t["change"]))[:3]
+    moves = []
+    for entry in ranked:
+        index = entry["turn"] - session.records[0].turn
+        start, record = before[index], session.records[index]
+        for move_id in record.executed:
+            move = session.scenario.move_index[move_id]
+            orders = dict(record.orders)
+            kept = tuple(om for om in orders[move.team].moves if om.move != move_id)
+            orders[move.team] = Order(move.team, kept, orders[move.team].rationale)
+            try:
+                without, _ = resolve_turn(start, orders)
+            except Exception:  # the counterfactual orders are not legal: skip this move
+                continue
+            chance = chance_of(without, outcome, seed + 1000 + index, replays)
+            moves.append({"turn": record.turn, "move": move_id, "team": move.team,
+                          "with": entry["after"], "without": chance, "effect": entry["after"] - chance})
+    moves.sort(key=lambda m: -abs(m["effect"]))
+    return {"outcome": outcome, "turns": turns, "moves": moves[:5], "replays": replays}
+
+
+def hot_wash(session: Session) -> list[str]:
+    """Debrief prompts: the scenario's questions, then questions drawn from what happened."""
+    scenario = session.scenario
+    prompts = list(scenario.debrief)
+    for record in session.records:
+        for event in record.events:
+            if event.kind == "rule":
+                prompts.append(f"{scenario.turn_label(record.turn)}: “{event.text}” Whose choices made this "
+                               "happen, in which order, and what else could they have done?")
+            elif event.kind == "contingency" and "not carried out" in event.text:
+                prompts.append(f"{scenario.turn_label(record.turn)}: {event.text}. What would it have taken "
+                               "for both sides to move together?")
+            elif event.kind == "override":
+                prompts.append(f"{scenario.turn_label(record.turn)}: the facilitator stepped in ({event.detail}). "
+                               "Did the class agree with that judgment?")
+    return prompts
+
+
+def _outcome_text(state: State) -> tuple[str, str]:
+    scenario = state.scenario
+    if state.outcome == ENDED_BY_FACILITATOR:
+        reason = next((e.detail for e in reversed(state.pending) if e.kind == "outcome"), "")
+        return "Ended by the facilitator", reason
+    outcome = next(o for o in scenario.outcomes if o.id == state.outcome)
+    why = outcome.text
+    if outcome.when is not None:
+        why += f" (reached on {scenario.turn_label(state.turn)} because `{outcome.when.source}`)"
+    return outcome.title, why
+
+
+def meter_series(session: Session) -> dict[str, list[float]]:
+    records = session.records
+    if not records:
+        return {m.id: [session.state.meters[m.id]] for m in session.scenario.meters}
+    return {m.id: [records[0].meters_before[m.id]] + [r.meters_after[m.id] for r in records]
+            for m in session.scenario.meters}
+
+
+def _who(session: Session, team: str) -> str:
+    player = session.players.get(team, "human")
+    for event in session.events:
+        if event.get("type") == "player" and event.get("team") == team:
+            player = event["player"]
+    if not str(player).startswith("computer"):
+        return "people" if player != "scripted" else "a scripted orders file"
+    level = str(player).split(":", 1)[1].strip() if ":" in str(player) else "random"
+    return f"the computer ({level})"
+
+
+def build(session: Session, replays: int = REPLAYS) -> dict[str, Any]:
+    """Everything a report says, independent of its format."""
+    state = session.state
+    scenario = session.scenario
+    title, why = _outcome_text(state) if state.outcome else ("Not finished", "The exercise is still in progress.")
+    return {
+        "scenario": scenario,
+        "date": str(session.events[0].get("at", ""))[:10],
+        "seed": session.seed,
+        "teams": [(t.name, _who(session, t.id)) for t in scenario.teams],
+        "outcome": (title, why),
+        "records": session.records,
+        "pending": state.pending,
+        "meters": meter_series(session),
+        "scores": [(t, score(state, t.id)) for t in scenario.teams if t.objectives],
+        "decisive": decisive_moments(session, replays),
+        "hot_wash": hot_wash(session),
+    }
+
+
+# -- Markdown -------------------------------------------------------------------------------
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def _spark(values: Sequence[float], low: float, high: float) -> str:
+    span = (high - low) or 1
+    return "".join(BARS[max(0, min(7, int((v - low) / span * 7 + 0.5)))] for v in values)
+
+
+def _event_text(scenario: Scenario, event) -> str:
+    text = event.text
+    if event.kind == "chance":
+        text += f" ({event.detail})"
+    if event.kind == "rule":
+        text += f" (because `{event.detail.removeprefix('because ')}`)"
+    if event.kind == "override":
+        text = f"Facilitator: {text} (reason: {event.detail})"
+    if event.audience is not None:
+        text += " [private to " + ", ".join(scenario.team_index[t].name for t in sorted(event.audience)) + "]"
+    if event.changes:
+        text += " → " + describe_changes(scenario, event.changes)
+    return text
+
+
+def markdown(data: dict[str, Any]) -> str:
+    scenario: Scenario = data["scenario"]
+    out = [f"# After-action report: {scenario.title}", "",
+           "## Overview", "",
+           f"- Scenario: {scenario.title} (`{scenario.id}`), {scenario.turns} turns of {scenario.turn_length}",
+           f"- Date: {data['date']}", f"- Seed: {data['seed']}", "- Teams:"]
+    out += [f"  - {name}: played by {who}" for name, who in data["teams"]]
+    title, why = data["outcome"]
+    out += ["", "## Outcome", "", f"**{title}**. {why}", "", "## Timeline", ""]
+    for record in data["records"]:
+        out += [f"### {scenario.turn_label(record.turn)}", ""]
+        for team in scenario.teams:
+            order = record.orders.get(team.id)
+            if order is None:
+                continue
+            line = f"- **{team.name}**: {describe_order(scenario, order)}"
+            if order.rationale:
+                line += f" — rationale: “{order.rationale}”"
+            if order.reason:
+                line += f" — computer's reason: {order.reason}"
+            out.append(line)
+        for kind, heading in (("inject", "Injects"), ("override", "Facilitator"), ("contingency", "Contingencies"),
+                              ("chance", "Chances"), ("rule", "Consequences"), ("outcome", "Ending")):
+            events = [e for e in record.events if e.kind == kind]
+            if events:
+                out.append(f"- {heading}:")
+                out += [f"  - {_event_text(scenario, e)}" for e in events]
+        out.append("")
+    out += ["## Meters", "", "| meter | start | end | turn by turn |", "|---|---|---|---|"]
+    for meter in scenario.meters:
+        values = data["meters"][meter.id]
+        out.append(f"| {meter.label} | {fmt_number(values[0])} | {fmt_number(values[-1])} | "
+                   f"`{_spark(values, meter.min, meter.max)}` {' '.join(fmt_number(v) for v in values)} |")
+    out += ["", "## Objectives", ""]
+    for team, result in data["scores"]:
+        out.append(f"### {team.name}: {result.points} of {result.total} points")
+        out.append("")
+        for objective, (_, met) in zip(team.objectives, result.met):
+            out.append(f"- {'Met' if met else 'Not met'}: {objective.text}")
+        out.append("")
+    out += _decisive_md(data)
+    out += ["## Hot wash", ""] + [f"{i}. {q}" for i, q in enumerate(data["hot_wash"], 1)] + [""]
+    out += ["## Sources", ""]
+    for source in scenario.sources:
+        out.append("- " + ", ".join(p for p in (source.author, f"*{source.title}*", source.publisher, source.date) if p))
+    return "\n".join(out) + "\n"
+
+
+def _decisive_md(data: dict[str, Any]) -> list[str]:
+    scenario: Scenario = data["scenario"]
+    decisive = data["decisive"]
+    out = ["## Decisive moments", ""]
+    if not decisive["turns"]:
+        return out + ["No decisive-moment analysis: the exercise has no scenario ending yet"
+                      " (or it was not asked for).", ""]
+    out += [f"From the start of each turn, the rest of the exercise was replayed {decisive['replays']} times "
+            "by computer players (random legal moves). The figure is the share of replays that reached "
+            "the actual ending.", "", "| turn | chance before | chance after | change |", "|---|---|---|---|"]
+    for t in decisive["turns"]:
+        out.append(f"| {scenario.turn_label(t['turn'])} | {t['before']:.0%} | {t['after']:.0%} | {t['change']:+.0%} |")
+    if decisive["moves"]:
+        out += ["", "The moves that moved it most (the same turn replayed without the move):", ""]
+        for m in decisive["moves"]:
+            move = scenario.move_index[m["move"]]
+            out.append(f"- {scenario.turn_label(m['turn'])}, {scenario.team_index[m['team']].name}, "
+                       f"“{move.label}”: {m['with']:.0%} with it, {m['without']:.0%} without ({m['effect']:+.0%})")
+    return out + [""]
+
+
+# -- HTML -----------------------------------------------------------------------------------
+CSS = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       color: #111; background: #fff; line-height: 1.45; }
+h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+.chart { margin: 0.5rem 0 1.5rem; }
+.met { font-weight: bold; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } .chart { page-break-inside: avoid; } }
+"""
+
+
+def _svg_chart(index: int, label: str, values: Sequence[float], low: float, high: float,
+               turns: Sequence[str]) -> str:
+    width, height, pad = 520, 140, 30
+    span = (high - low) or 1
+    n = max(len(values) - 1, 1)
+    points = [(pad + i * (width - 2 * pad) / n, height - pad - (v - low) / span * (height - 2 * pad))
+              for i, v in enumerate(values)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#224"/>' for x, y in points)
+    desc = ", ".join(f"{t}: {fmt_number(v)}" for t, v in zip(turns, values))
+    e = html.escape
+    return (f'<svg class="chart" role="img" aria-labelledby="t{index} d{index}" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">'
+            f'<title id="t{index}">{e(label)}</title><desc id="d{index}">{e(desc)}</desc>'
+            f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<text x="4" y="{pad + 4}" font-size="11">{fmt_number(high)}</text>'
+            f'<text x="4" y="{height - pad}" font-size="11">{fmt_number(low)}</text>'
+            f'<polyline points="{path}" fill="none" stroke="#224" stroke-width="2"/>{dots}</svg>')
+
+
+def to_html(data: dict[str, Any]) -> str:
+    """One self-contained page: no scripts, no external files; charts carry their data as text."""
+    scenario: Scenario = data["scenario"]
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>After-action report: {e(scenario.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>After-action report: {e(scenario.title)}</h1>", "<h2>Overview</h2>",
+           "<table><tbody>",
+           f"<tr><th scope=\"row\">Scenario</th><td>{e(scenario.title)} ({scenario.turns} turns of {e(scenario.turn_length)})</td></tr>",
+           f"<tr><th scope=\"row\">Date</th><td>{e(data['date'])}</td></tr>",
+           f"<tr><th scope=\"row\">Seed</th><td>{data['seed']}</td></tr>", "</tbody></table>",
+           "<table><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Played by</th></tr></thead><tbody>"]
+    out += [f"<tr><td>{e(n)}</td><td>{e(w)}</td></tr>" for n, w in data["teams"]]
+    out += ["</tbody></table>"]
+    title, why = data["outcome"]
+    out += ["<h2>Outcome</h2>", f"<p><strong>{e(title)}</strong>. {e(why)}</p>", "<h2>Timeline</h2>"]
+    for record in data["records"]:
+        out.append(f"<h3>{e(scenario.turn_label(record.turn))}</h3><ul>")
+        for team in scenario.teams:
+            order = record.orders.get(team.id)
+            if order is None:
+                continue
+            line = f"<li><strong>{e(team.name)}</strong>: {e(describe_order(scenario, order))}"
+            if order.rationale:
+                line += f" — rationale: “{e(order.rationale)}”"
+            if order.reason:
+                line += f" — computer's reason: {e(order.reason)}"
+            out.append(line + "</li>")
+        for event in record.events:
+            if event.kind in ("inject", "override", "contingency", "chance", "rule", "outcome"):
+                out.append(f"<li>{e(event.kind.capitalize())}: {e(_event_text(scenario, event))}</li>")
+        out.append("</ul>")
+    out.append("<h2>Meters</h2>")
+    labels = ["start"] + [scenario.turn_label(r.turn) for r in data["records"]]
+    for index, meter in enumerate(scenario.meters):
+        values = data["meters"][meter.id]
+        out.append(f"<h3>{e(meter.label)}</h3>")
+        out.append(_svg_chart(index, meter.label, values, meter.min, meter.max, labels))
+    out += ["<table><thead><tr><th scope=\"col\">Meter</th>"]
+    out += [f"<th scope=\"col\">{e(label)}</th>" for label in labels]
+    out.append("</tr></thead><tbody>")
+    for meter in scenario.meters:
+        cells = "".join(f"<td>{fmt_number(v)}</td>" for v in data["meters"][meter.id])
+        out.append(f"<tr><th scope=\"row\">{e(meter.label)}</th>{cells}</tr>")
+    out += ["</tbody></table>", "<h2>Objectives</h2>"]
+    for team, result in data["scores"]:
+        out.append(f"<h3>{e(team.name)}: {result.points} of {result.total} points</h3><ul>")
+        for objective, (_, met) in zip(team.objectives, result.met):
+            out.append(f"<li><span class=\"met\">{'Met' if met else 'Not met'}</span>: {e(objective.text)}</li>")
+        out.append("</ul>")
+    decisive = data["decisive"]
+    out.append("<h2>Decisive moments</h2>")
+    if decisive["turns"]:
+        out.append(f"<p>From the start of each turn, the rest of the exercise was replayed {decisive['replays']} "
+                   "times by computer players (random legal moves); the figure is the share of replays that "
+                   "reached the actual ending.</p>")
+        out.append("<table><thead><tr><th scope=\"col\">Turn</th><th scope=\"col\">Chance before</th>"
+                   "<th scope=\"col\">Chance after</th><th scope=\"col\">Change</th></tr></thead><tbody>")
+        for t in decisive["turns"]:
+            out.append(f"<tr><td>{e(scenario.turn_label(t['turn']))}</td><td>{t['before']:.0%}</td>"
+                       f"<td>{t['after']:.0%}</td><td>{t['change']:+.0%}</td></tr>")
+        out.append("</tbody></table>")
+        if decisive["moves"]:
+            out.append("<p>The moves that moved it most (the same turn replayed without the move):</p><ul>")
+            for m in decisive["moves"]:
+                move = scenario.move_index[m["move"]]
+                out.append(f"<li>{e(scenario.turn_label(m['turn']))}, {e(scenario.team_index[m['team']].name)}, "
+                           f"“{e(move.label)}”: {m['with']:.0%} with it, {m['without']:.0%} without "
+                           f"({m['effect']:+.0%})</li>")
+            out.append("</ul>")
+    else:
+        out.append("<p>No decisive-moment analysis: the exercise has no scenario ending yet (or it was not asked for).</p>")
+    out += ["<h2>Hot wash</h2>", "<ol>"] + [f"<li>{e(q)}</li>" for q in data["hot_wash"]] + ["</ol>"]
+    out += ["<h2>Sources</h2>", "<ul>"]
+    for source in scenario.sources:
+        parts = [e(p) for p in (source.author, source.title, source.publisher, source.date) if p]
+        out.append(f"<li>{', '.join(parts)}</li>")
+    out += ["</ul>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
