@@ -318,16 +318,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def read_session(args: argparse.Namespace) -> Any:
+    """A journal read (never written) for `replay` and `report`, or one clear line why not."""
     from exercise.engine.loader import ScenarioError
     from exercise.session import JournalError, Session
 
     try:
-        session = Session.resume(args.journal, args.scenario, force=args.force, write=False)
+        return Session.resume(args.journal, args.scenario, force=args.force, write=False)
     except JournalError as exc:
         raise UserError(str(exc)) from None
     except ScenarioError as exc:
-        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`") from None
+        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`:\n{exc.render()}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    session = read_session(args)
     text = write_report(session, args.format, args.replays)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -345,17 +350,9 @@ def write_report(session: Any, fmt: str, replays: int = 100) -> str:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from exercise.engine.loader import ScenarioError
-
-    from exercise.session import JournalError, Session
     from exercise.transcript import render_ending, render_turn
 
-    try:
-        session = Session.resume(args.journal, args.scenario, force=args.force, write=False)
-    except JournalError as exc:
-        raise UserError(str(exc)) from None
-    except ScenarioError as exc:
-        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`:\n{exc.render()}") from None
+    session = read_session(args)
     scenario = session.scenario
     out = sys.stdout
     if session.torn:
