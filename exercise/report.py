@@ -8,6 +8,7 @@ ending is measured; the engine is deterministic, so the same journal gives the s
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -276,6 +277,11 @@ def _svg_chart(index: int, label: str, values: Sequence[float], low: float, high
             f'<polyline points="{path}" fill="none" stroke="#224" stroke-width="2"/>{dots}</svg>')
 
 
+def _code(text: str) -> str:
+    """Escape for HTML, turning `conditions` into <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def to_html(data: dict[str, Any]) -> str:
     """One self-contained page: no scripts, no external files; charts carry their data as text."""
     scenario: Scenario = data["scenario"]
@@ -291,7 +297,7 @@ def to_html(data: dict[str, Any]) -> str:
     out += [f"<tr><td>{e(n)}</td><td>{e(w)}</td></tr>" for n, w in data["teams"]]
     out += ["</tbody></table>"]
     title, why = data["outcome"]
-    out += ["<h2>Outcome</h2>", f"<p><strong>{e(title)}</strong>. {e(why)}</p>", "<h2>Timeline</h2>"]
+    out += ["<h2>Outcome</h2>", f"<p><strong>{e(title)}</strong>. {_code(why)}</p>", "<h2>Timeline</h2>"]
     for record in data["records"]:
         out.append(f"<h3>{e(scenario.turn_label(record.turn))}</h3><ul>")
         for team in scenario.teams:
@@ -306,7 +312,7 @@ def to_html(data: dict[str, Any]) -> str:
             out.append(line + "</li>")
         for event in record.events:
             if event.kind in ("inject", "override", "contingency", "chance", "rule", "outcome"):
-                out.append(f"<li>{e(event.kind.capitalize())}: {e(_event_text(scenario, event))}</li>")
+                out.append(f"<li>{e(event.kind.capitalize())}: {_code(_event_text(scenario, event))}</li>")
         out.append("</ul>")
     out.append("<h2>Meters</h2>")
     labels = ["start"] + [scenario.turn_label(r.turn) for r in data["records"]]
