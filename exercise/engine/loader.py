@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -746,5 +745,3 @@ class _Builder:
 
 
 _NEVER = Condition("false", lambda s: False)
-
-Loader = Callable[[str], Scenario]
