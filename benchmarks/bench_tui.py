@@ -60,7 +60,7 @@ async def play(pilot):
     from textual.widgets import Select
     for team in app.screen.scenario.teams:
         if team.playable:
-            app.screen.query_one(f"#player-{team.id}", Select).value = "computer"
+            app.screen.query_one(f"#player-{team.id}", Select).value = "computer:random"
     await pilot.press("ctrl+s")
     await pilot.pause()
     await pilot.press("enter")

@@ -78,7 +78,7 @@ def never_holds(scenario: Scenario, source: str) -> str | None:
 
 def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
     """Warnings that reading the scenario is enough to find."""
-    positions = locate(source)
+    positions: dict[str, tuple[int, int]] = {}  # filled below, only if there is a warning to place
     problems = []
     changed = {m for e in _effects(scenario) for m, _ in e.meters}
     for i, meter in enumerate(scenario.meters):
@@ -123,4 +123,8 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
             if label.lower() in text and audience - {move.team}:
                 problems.append(warning("W103", f"inject '{inject.id}' names '{label}', a secret move of {move.team}, "
                                         "to other teams", f"injects[{i}]", positions))
-    return problems
+    if not problems:
+        return problems
+    # Scanning the source for positions costs as much as the checks: only when needed.
+    positions.update(locate(source))
+    return [warning(p.code, p.message, p.path, positions) for p in problems]
