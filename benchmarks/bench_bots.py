@@ -16,17 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exercise.bots import bot_rng, make_player  # noqa: E402
-from exercise.engine import initial_state, load_scenario, resolve_turn, score, view  # noqa: E402
+from exercise.bots import make_player  # noqa: E402
+from exercise.engine import initial_state, load_scenario, score  # noqa: E402
+from exercise.play import choose, computers, play_out  # noqa: E402
 
 
 def play(scenario, seed: int, levels: dict[str, str]):
-    players = {t: make_player(level, scenario, t) for t, level in levels.items()}
-    state = initial_state(scenario, seed)
-    while state.outcome is None:
-        orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
-        state, _ = resolve_turn(state, orders)
-    return state
+    return play_out(initial_state(scenario, seed), computers(scenario, levels), seed)
 
 
 def compare(scenario, team: str, games: int) -> tuple[float, float]:
@@ -48,7 +44,7 @@ def main() -> None:
         times = []
         for i in range(20):
             start = time.perf_counter()
-            player.choose(view(state, team.id), bot_rng(i, team.id, 1))
+            choose(state, team.id, player, i)
             times.append(time.perf_counter() - start)
         print(f"  {team.name:<11} {statistics.median(times) * 1000:6.1f} ms   (goal: under 200 ms)")
     print(f"\nmean objective score over {games} seeded games (others random):")

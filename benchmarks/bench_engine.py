@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 sys.path.insert(0, str(ROOT))
 
-from exercise.bots import RandomPlayer, bot_rng  # noqa: E402
-from exercise.engine import initial_state, load_scenario, resolve_turn, view  # noqa: E402
+from exercise.bots import RandomPlayer  # noqa: E402
+from exercise.engine import initial_state, load_scenario  # noqa: E402
+from exercise.play import play_out  # noqa: E402
 
 
 def timed(command: list[str]) -> float:
@@ -30,14 +31,7 @@ def timed(command: list[str]) -> float:
 
 
 def play(scenario, seed: int, bot: RandomPlayer) -> str:
-    state = initial_state(scenario, seed)
-    while state.outcome is None:
-        orders = {
-            t.id: bot.choose(view(state, t.id), bot_rng(seed, t.id, state.turn))
-            for t in scenario.teams
-        }
-        state, _ = resolve_turn(state, orders)
-    return state.outcome
+    return play_out(initial_state(scenario, seed), {t.id: bot for t in scenario.teams}, seed).outcome
 
 
 def main() -> None:

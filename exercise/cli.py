@@ -216,32 +216,44 @@ def parse_bots(values: Sequence[str] | None, scenario: Scenario) -> dict[str, st
     return levels
 
 
+def parse_audience_arg(value: str, scenario: Scenario, option: str) -> Any:
+    from exercise.engine.audience import parse_audience
+
+    try:
+        return parse_audience(value, scenario)
+    except ValueError as exc:
+        raise UserError(f"{option} {value}: {exc}") from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from exercise.bots import bot_rng, make_player
-    from exercise.engine import IllegalOrder, view
+    from exercise.engine import IllegalOrder
+    from exercise.play import Scripted, choose, computers
     from exercise.session import JournalError, Session
-    from exercise.transcript import render_ending, render_turn
+    from exercise.transcript import render_ending, render_turn, who_plays
 
     scenario = open_scenario(args.scenario)
+    audience = parse_audience_arg(args.audience, scenario, "--as")
     script = load_orders(args.orders, scenario) if args.orders else {}
     levels = parse_bots(args.bot, scenario)
     scripted_teams = {team for orders in script.values() for team in orders}
-    players = {t.id: ("scripted" if t.id in scripted_teams else f"computer: {levels[t.id]}") for t in scenario.teams}
-    bots = {t.id: make_player(levels[t.id], scenario, t.id) for t in scenario.teams}
+    players = {t.id: ("scripted" if t.id in scripted_teams else f"computer:{levels[t.id]}") for t in scenario.teams}
+    controllers = computers(scenario, levels)
+    for team in scripted_teams:
+        by_turn = {turn: orders[team] for turn, orders in script.items() if team in orders}
+        controllers[team] = Scripted(by_turn, controllers[team])
     try:
         session = Session.start(scenario, args.seed, args.journal, players)
     except JournalError as exc:
         raise UserError(str(exc)) from None
     out = sys.stdout
-    out.write(f"{scenario.title} — seed {args.seed}\n")
+    out.write(f"{scenario.title} — seed {args.seed}" + (f" — as seen by {_audience_words(scenario, audience)}"
+                                                          if audience.kind != "facilitator" else "") + "\n")
     out.write(f"{scenario.turns} turns of {scenario.turn_length}; teams: "
-              + ", ".join(f"{t.name} ({players[t.id]})" for t in scenario.teams) + "\n\n")
+              + ", ".join(f"{t.name} ({who_plays(players[t.id])})" for t in scenario.teams) + "\n\n")
     while session.state.outcome is None:
         turn = session.state.turn
         for team in scenario.teams:
-            order = script.get(turn, {}).get(team.id)
-            if order is None:
-                order = bots[team.id].choose(view(session.state, team.id), bot_rng(args.seed, team.id, turn))
+            order = choose(session.state, team.id, controllers[team.id], args.seed)
             try:
                 session.submit(order)
             except IllegalOrder as exc:
@@ -249,11 +261,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 kept = f"; the turns before it are in {args.journal}" if args.journal else ""
                 raise UserError(f"{where}turn {turn}, {team.id}: {'; '.join(exc.problems)}{kept}") from None
         record = session.resolve()
-        out.write(render_turn(scenario, record, players) + "\n\n")
-    out.write(render_ending(session.state) + "\n")
+        out.write(render_turn(scenario, record, players, audience) + "\n\n")
+    out.write(render_ending(session.state, audience) + "\n")
     if args.journal:
         out.write(f"\nJournal: {args.journal}\n")
     return EXIT_OK
+
+
+def _audience_words(scenario: Scenario, audience: Any) -> str:
+    if audience.kind == "room":
+        return "the room"
+    if audience.kind == "facilitator":
+        return "the facilitator"
+    return scenario.team_index[audience.team].name
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -332,20 +352,27 @@ def read_session(args: argparse.Namespace) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from exercise.journal import write_private
+
     session = read_session(args)
-    text = write_report(session, args.format, args.replays)
+    audience = parse_audience_arg(args.audience, session.scenario, "--audience")
+    text = write_report(session, args.format, args.replays, audience)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        try:
+            write_private(args.output, text)
+        except OSError as exc:
+            raise UserError(f"{args.output}: cannot write the report: {exc.strerror}") from None
+        print(f"wrote {args.output} ({_audience_words(session.scenario, audience)}'s version)")
     else:
         sys.stdout.write(text)
     return EXIT_OK
 
 
-def write_report(session: Any, fmt: str, replays: int = 100) -> str:
+def write_report(session: Any, fmt: str, replays: int = 100, audience: Any = None) -> str:
+    from exercise.engine.audience import ROOM
     from exercise.report import build, markdown, to_html
 
-    data = build(session, replays)
+    data = build(session, replays, audience or ROOM)
     return to_html(data) if fmt == "html" else markdown(data)
 
 
@@ -354,14 +381,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     session = read_session(args)
     scenario = session.scenario
+    audience = parse_audience_arg(args.audience, scenario, "--as")
     out = sys.stdout
     if session.torn:
         _err(f"{args.journal}: the last line was cut short (the process stopped mid-write); it was ignored")
-    out.write(f"{scenario.title} — seed {session.seed} — journal {args.journal}\n\n")
+    seen = f" — as seen by {_audience_words(scenario, audience)}" if audience.kind != "facilitator" else ""
+    out.write(f"{scenario.title} — seed {session.seed} — journal {args.journal}{seen}\n\n")
     for record in session.records:
-        out.write(render_turn(scenario, record, session.players) + "\n\n")
+        out.write(render_turn(scenario, record, session.players, audience) + "\n\n")
     if session.state.outcome:
-        out.write(render_ending(session.state) + "\n")
+        out.write(render_ending(session.state, audience) + "\n")
     else:
         waiting = session.waiting_for()
         submitted = [t for t in session.pending]
@@ -502,6 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--journal", metavar="PATH", help="write the session journal here")
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
+    p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
+                   help="print what this audience may know: facilitator (default, everything), room, or a team id")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("new", help="write a commented starter scenario")
@@ -529,12 +560,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "html"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
     p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
+    p.add_argument("--audience", default="room", metavar="WHO",
+                   help="whose version: room (default: safe to hand to students), facilitator (everything), "
+                        "or a team id")
     p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
     p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")
     p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
+                   help="print what this audience may know: facilitator (default, everything), room, or a team id")
     p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
     p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
     p.set_defaults(func=cmd_replay)

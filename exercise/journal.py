@@ -25,12 +25,46 @@ def sessions_dir() -> Path:
     return base / "sessions"
 
 
+PRIVATE_DIR = 0o700  # journals and reports hold secrets: only their owner may read them
+PRIVATE_FILE = 0o600
+
+
+def private_dir(folder: Path) -> Path:
+    """Create a folder (and its parents) that only its owner may enter; tighten one we made before."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    return folder
+
+
+def create_private(path: Path) -> bool:
+    """Create an empty file only its owner may read, atomically; False if it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def write_private(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file (a report) that only its owner may read, replacing any earlier one."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchmod(fh.fileno(), PRIVATE_FILE)
+        fh.write(text)
+
+
 def new_journal_path(scenario_id: str) -> Path:
+    """A new, empty journal in the sessions folder, claimed atomically so no two sessions share it."""
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = sessions_dir()
+    folder = private_dir(sessions_dir())
+    try:
+        os.chmod(folder, PRIVATE_DIR)
+    except OSError:
+        pass
     path = folder / f"{scenario_id}-{stamp}.jsonl"
     n = 2
-    while path.exists():
+    while not create_private(path):
         path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
         n += 1
     return path
@@ -122,6 +156,7 @@ class Journal:
 
     def __init__(self, path: str | os.PathLike[str], truncate_to: int | None = None) -> None:
         self.path = Path(path)
+        create_private(self.path)
         if truncate_to is not None and self.path.exists() and self.path.stat().st_size > truncate_to:
             with open(self.path, "r+b") as fh:
                 fh.truncate(truncate_to)

@@ -12,29 +12,41 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from exercise.bots import bot_rng, make_player
 from exercise.engine import (
     ENDED_BY_FACILITATOR,
+    FACILITATOR,
+    ROOM,
+    Audience,
     Order,
     Scenario,
     State,
+    belief_state,
+    ending_event,
+    observe,
+    project_event,
+    project_record,
     resolve_turn,
-    score,
-    view,
+)
+from exercise.play import computers, play_out
+from exercise.render import (
+    describe_order,
+    ending_words,
+    event_line,
+    event_text,
+    fmt_number,
+    met_words,
+    objective_results,
+    reason_words,
 )
 from exercise.session import Session
-from exercise.transcript import describe_changes, describe_order, fmt_number
+from exercise.transcript import who_plays
 
 REPLAYS = 100
 
 
 def _finish(state: State, seed: int, level: str = "random") -> str | None:
     scenario = state.scenario
-    players = {t.id: make_player(level, scenario, t.id) for t in scenario.teams}
-    while state.outcome is None:
-        orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
-        state, _ = resolve_turn(state, orders)
-    return state.outcome
+    return play_out(state, computers(scenario, {t.id: level for t in scenario.teams}), seed).outcome
 
 
 def chance_of(state: State, outcome: str, base_seed: int, replays: int = REPLAYS) -> float:
@@ -45,25 +57,40 @@ def chance_of(state: State, outcome: str, base_seed: int, replays: int = REPLAYS
     return hits / replays
 
 
-def decisive_moments(session: Session, replays: int = REPLAYS) -> dict[str, Any]:
-    """How the chance of the actual ending moved turn by turn, and the moves that moved it most."""
+def _as_known(state: State, audience: Audience, seed: int) -> State:
+    """The state as the audience could reconstruct it: the facilitator's is the real one."""
+    if audience.kind == "facilitator":
+        return state
+    return belief_state(state.scenario, observe(state, audience), seed)
+
+
+def decisive_moments(session: Session, replays: int = REPLAYS, audience: Audience = FACILITATOR) -> dict[str, Any]:
+    """How the chance of the actual ending moved turn by turn, and the moves that moved it most.
+
+    For the facilitator, replays start from the real states. For the room or a team, they start
+    from what that audience could know (hidden meters at their start, secret moves unplayed), and
+    only moves it knows of are tried without: the figures never depend on a secret.
+    """
     state = session.state
     outcome = state.outcome
-    if replays < 1 or outcome is None or outcome == ENDED_BY_FACILITATOR or not session.records:
-        return {"outcome": outcome, "turns": [], "moves": [], "replays": replays}
-    stack = session._fold.stack  # type: ignore[union-attr]  (states before each resolve)
-    before = [s for s, _ in stack]
+    ending = ending_event(state)
+    forced = ending is not None and ending.forced
+    empty = {"outcome": outcome, "turns": [], "moves": [], "replays": replays, "forced": forced}
+    if replays < 1 or outcome is None or outcome == ENDED_BY_FACILITATOR or forced or not session.records:
+        return empty
     seed = session.seed
+    before = [_as_known(s, audience, seed + i) for i, s in enumerate(session.states_before())]
+    records = [project_record(session.scenario, audience, r) for r in session.records]
     chances = [chance_of(s, outcome, seed + i, replays) for i, s in enumerate(before)] + [1.0]
     turns = []
-    for i, record in enumerate(session.records):
+    for i, record in enumerate(records):
         turns.append({"turn": record.turn, "before": chances[i], "after": chances[i + 1],
                       "change": chances[i + 1] - chances[i]})
     ranked = sorted(turns, key=lambda t: -abs(t["change"]))[:3]
     moves = []
     for entry in ranked:
-        index = entry["turn"] - session.records[0].turn
-        start, record = before[index], session.records[index]
+        index = entry["turn"] - records[0].turn
+        start, record = before[index], records[index]
         for move_id in record.executed:
             move = session.scenario.move_index[move_id]
             orders = dict(record.orders)
@@ -77,76 +104,103 @@ def decisive_moments(session: Session, replays: int = REPLAYS) -> dict[str, Any]
             moves.append({"turn": record.turn, "move": move_id, "team": move.team,
                           "with": entry["after"], "without": chance, "effect": entry["after"] - chance})
     moves.sort(key=lambda m: -abs(m["effect"]))
-    return {"outcome": outcome, "turns": turns, "moves": moves[:5], "replays": replays}
+    return {"outcome": outcome, "turns": turns, "moves": moves[:5], "replays": replays, "forced": False}
 
 
-def hot_wash(session: Session) -> list[str]:
-    """Debrief prompts: the scenario's questions, then questions drawn from what happened."""
+def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
+    """Debrief prompts: the scenario's questions, then questions drawn from what the audience saw."""
     scenario = session.scenario
     prompts = list(scenario.debrief)
-    for record in session.records:
-        for event in record.events:
-            if event.kind == "rule":
-                prompts.append(f"{scenario.turn_label(record.turn)}: “{event.text}” Whose choices made this "
-                               "happen, in which order, and what else could they have done?")
-            elif event.kind == "contingency" and "not carried out" in event.text:
-                prompts.append(f"{scenario.turn_label(record.turn)}: {event.text}. What would it have taken "
-                               "for both sides to move together?")
-            elif event.kind == "override":
-                prompts.append(f"{scenario.turn_label(record.turn)}: the facilitator stepped in ({event.detail}). "
-                               "Did the class agree with that judgment?")
+    events = [e for r in session.records for e in project_record(scenario, audience, r).events]
+    ending = ending_event(session.state)
+    if ending is not None and ending.forced:
+        events.append(ending)
+    for event in events:
+        when = scenario.turn_label(event.turn)
+        if event.kind == "rule":
+            prompts.append(f"{when}: “{event_text(scenario, event)}” Whose choices made this "
+                           "happen, in which order, and what else could they have done?")
+        elif event.kind == "contingency" and event.carried_out is False:
+            prompts.append(f"{when}: {event_text(scenario, event)}. What would it have taken "
+                           "for both sides to move together?")
+        elif event.kind == "override":
+            prompts.append(f"{when}: the facilitator stepped in ({event.reason}). "
+                           "Did the class agree with that judgment?")
+        elif event.kind == "outcome" and event.forced:
+            prompts.append(f"{when}: the facilitator ended the exercise ({event.reason or 'no reason given'}). "
+                           "Where was it heading, and what would each team have done next?")
     return prompts
 
 
-def _outcome_text(state: State) -> tuple[str, str]:
-    scenario = state.scenario
-    if state.outcome == ENDED_BY_FACILITATOR:
-        reason = next((e.detail for e in reversed(state.pending) if e.kind == "outcome"), "")
-        return "Ended by the facilitator", reason
-    outcome = next(o for o in scenario.outcomes if o.id == state.outcome)
-    why = outcome.text
-    if outcome.when is not None:
-        why += f" (reached on {scenario.turn_label(state.turn)} because `{outcome.when.source}`)"
-    return outcome.title, why
-
-
-def meter_series(session: Session) -> dict[str, list[float]]:
+def meter_series(session: Session, audience: Audience = FACILITATOR) -> dict[str, list[float]]:
     records = session.records
+    scenario = session.scenario
+    shown = [m for m in scenario.meters if m.id in observe(session.state, audience).meters]
     if not records:
-        return {m.id: [session.state.meters[m.id]] for m in session.scenario.meters}
-    return {m.id: [records[0].meters_before[m.id]] + [r.meters_after[m.id] for r in records]
-            for m in session.scenario.meters}
+        return {m.id: [session.state.meters[m.id]] for m in shown}
+    return {m.id: [records[0].meters_before[m.id]] + [r.meters_after[m.id] for r in records] for m in shown}
 
 
-def _who(session: Session, team: str) -> str:
-    player = session.players.get(team, "human")
-    for event in session.events:
-        if event.get("type") == "player" and event.get("team") == team:
-            player = event["player"]
-    if not str(player).startswith("computer"):
-        return "people" if player != "scripted" else "a scripted orders file"
-    level = str(player).split(":", 1)[1].strip() if ":" in str(player) else "random"
-    return f"the computer ({level})"
+AUDIENCE_NOTES = {
+    "room": "The room's version: what every team may know. Secret moves, hidden meters and private "
+            "injects are left out; it is safe to hand to students.",
+    "facilitator": "The facilitator's version: everything, secret moves, hidden meters and private injects "
+                   "included. Do not hand it out; the room's version is `ttx report JOURNAL --audience room`.",
+}
 
 
-def build(session: Session, replays: int = REPLAYS) -> dict[str, Any]:
-    """Everything a report says, independent of its format."""
+def audience_note(scenario: Scenario, audience: Audience) -> str:
+    if audience.kind == "team":
+        name = scenario.team_index[audience.team].name
+        return (f"{name}'s version: what {name} may know, its own secret moves and private news included. "
+                "For that team only.")
+    return AUDIENCE_NOTES[audience.kind]
+
+
+def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -> dict[str, Any]:
+    """Everything a report says for one audience, independent of its format."""
     state = session.state
     scenario = session.scenario
-    title, why = _outcome_text(state) if state.outcome else ("Not finished", "The exercise is still in progress.")
+    ending = ending_event(state)
+    if ending is not None:
+        ending = project_event(scenario, audience, ending)
+    title, text, why = ending_words(state, ending)
     return {
         "scenario": scenario,
-        "date": str(session.events[0].get("at", ""))[:10],
+        "audience": audience,
+        "note": audience_note(scenario, audience),
+        "date": session.started_at[:10],
         "seed": session.seed,
-        "teams": [(t.name, _who(session, t.id)) for t in scenario.teams],
-        "outcome": (title, why),
-        "records": session.records,
-        "pending": state.pending,
-        "meters": meter_series(session),
-        "scores": [(t, score(state, t.id)) for t in scenario.teams if t.objectives],
-        "decisive": decisive_moments(session, replays),
-        "hot_wash": hot_wash(session),
+        "teams": [(t.name, who_plays(session.players.get(t.id, "human"))) for t in scenario.teams],
+        "outcome": (title, " ".join(p for p in (text, why) if p)),
+        "records": [project_record(scenario, audience, r) for r in session.records],
+        "meters": meter_series(session, audience),
+        "objectives": objective_results(state, audience),
+        "decisive": decisive_moments(session, replays, audience),
+        "hot_wash": hot_wash(session, audience),
     }
+
+
+def write_reports(session: Session, journal: Any, replays: int = REPLAYS) -> list[Any]:
+    """The room's and the facilitator's reports beside the journal, Markdown and HTML, private files."""
+    from pathlib import Path
+
+    from exercise.journal import write_private
+
+    journal = Path(journal)
+    written = []
+    for audience in (ROOM, FACILITATOR):
+        data = build(session, replays, audience)
+        for suffix, render in ((".md", markdown), (".html", to_html)):
+            path = journal.with_suffix(f".{audience.kind}.report{suffix}")
+            write_private(path, render(data))
+            written.append(path)
+    return written
+
+
+def _order_line(scenario: Scenario, audience: Audience, order: Order) -> str:
+    mine = audience.kind == "facilitator" or audience.team == order.team
+    return describe_order(scenario, order, nothing="passes" if mine else "no public move")
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -158,24 +212,9 @@ def _spark(values: Sequence[float], low: float, high: float) -> str:
     return "".join(BARS[max(0, min(7, int((v - low) / span * 7 + 0.5)))] for v in values)
 
 
-def _event_text(scenario: Scenario, event) -> str:
-    text = event.text
-    if event.kind == "chance":
-        text += f" ({event.detail})"
-    if event.kind == "rule":
-        text += f" (because `{event.detail.removeprefix('because ')}`)"
-    if event.kind == "override":
-        text = f"Facilitator: {text} (reason: {event.detail})"
-    if event.audience is not None:
-        text += " [private to " + ", ".join(scenario.team_index[t].name for t in sorted(event.audience)) + "]"
-    if event.changes:
-        text += " → " + describe_changes(scenario, event.changes)
-    return text
-
-
 def markdown(data: dict[str, Any]) -> str:
     scenario: Scenario = data["scenario"]
-    out = [f"# After-action report: {scenario.title}", "",
+    out = [f"# After-action report: {scenario.title}", "", f"*{data['note']}*", "",
            "## Overview", "",
            f"- Scenario: {scenario.title} (`{scenario.id}`), {scenario.turns} turns of {scenario.turn_length}",
            f"- Date: {data['date']}", f"- Seed: {data['seed']}", "- Teams:"]
@@ -188,30 +227,31 @@ def markdown(data: dict[str, Any]) -> str:
             order = record.orders.get(team.id)
             if order is None:
                 continue
-            line = f"- **{team.name}**: {describe_order(scenario, order)}"
+            line = f"- **{team.name}**: {_order_line(scenario, data['audience'], order)}"
             if order.rationale:
                 line += f" — rationale: “{order.rationale}”"
             if order.reason:
-                line += f" — computer's reason: {order.reason}"
+                line += f" — computer's reason: {reason_words(order.reason)}"
             out.append(line)
-        for kind, heading in (("inject", "Injects"), ("override", "Facilitator"), ("contingency", "Contingencies"),
-                              ("chance", "Chances"), ("rule", "Consequences"), ("outcome", "Ending")):
-            events = [e for e in record.events if e.kind == kind]
+        for kinds, heading in ((("inject",), "Injects"), (("override",), "Facilitator"),
+                               (("contingency",), "Contingencies"), (("chance",), "Chances"),
+                               (("hidden",), "Undisclosed"), (("rule",), "Consequences"), (("outcome",), "Ending")):
+            events = [e for e in record.events if e.kind in kinds]
             if events:
                 out.append(f"- {heading}:")
-                out += [f"  - {_event_text(scenario, e)}" for e in events]
+                out += [f"  - {event_line(scenario, e)}" for e in events]
         out.append("")
     out += ["## Meters", "", "| meter | start | end | turn by turn |", "|---|---|---|---|"]
-    for meter in scenario.meters:
+    for meter in (m for m in scenario.meters if m.id in data["meters"]):
         values = data["meters"][meter.id]
         out.append(f"| {meter.label} | {fmt_number(values[0])} | {fmt_number(values[-1])} | "
                    f"`{_spark(values, meter.min, meter.max)}` {' '.join(fmt_number(v) for v in values)} |")
     out += ["", "## Objectives", ""]
-    for team, result in data["scores"]:
-        out.append(f"### {team.name}: {result.points} of {result.total} points")
+    for team, items, points, total in data["objectives"]:
+        out.append(f"### {team.name}: {points if points is not None else '?'} of {total} points")
         out.append("")
-        for objective, (_, met) in zip(team.objectives, result.met):
-            out.append(f"- {'Met' if met else 'Not met'}: {objective.text}")
+        for objective, met in items:
+            out.append(f"- {met_words(met)}: {objective.text}")
         out.append("")
     out += _decisive_md(data)
     out += ["## Hot wash", ""] + [f"{i}. {q}" for i, q in enumerate(data["hot_wash"], 1)] + [""]
@@ -221,16 +261,26 @@ def markdown(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _known_note(data: dict[str, Any]) -> str:
+    if data["audience"].kind == "facilitator":
+        return ""
+    return (" Replays start from what this version's readers could know: hidden meters at their"
+            " starting values and secret moves left out.")
+
+
 def _decisive_md(data: dict[str, Any]) -> list[str]:
     scenario: Scenario = data["scenario"]
     decisive = data["decisive"]
     out = ["## Decisive moments", ""]
+    if decisive["forced"]:
+        return out + ["The facilitator chose the ending: it was not caused by the teams' moves, so no move"
+                      " is credited with it.", ""]
     if not decisive["turns"]:
         return out + ["No decisive-moment analysis: the exercise has no scenario ending yet"
                       " (or it was not asked for).", ""]
     out += [f"From the start of each turn, the rest of the exercise was replayed {decisive['replays']} times "
             "by computer players (random legal moves). The figure is the share of replays that reached "
-            "the actual ending.", "", "| turn | chance before | chance after | change |", "|---|---|---|---|"]
+            "the actual ending." + _known_note(data), "", "| turn | chance before | chance after | change |", "|---|---|---|---|"]
     for t in decisive["turns"]:
         out.append(f"| {scenario.turn_label(t['turn'])} | {t['before']:.0%} | {t['after']:.0%} | {t['change']:+.0%} |")
     if decisive["moves"]:
@@ -288,7 +338,8 @@ def to_html(data: dict[str, Any]) -> str:
     e = html.escape
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f"<title>After-action report: {e(scenario.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>After-action report: {e(scenario.title)}</h1>", "<h2>Overview</h2>",
+           f"<h1>After-action report: {e(scenario.title)}</h1>", f"<p><em>{_code(data['note'])}</em></p>",
+           "<h2>Overview</h2>",
            "<table><tbody>",
            f"<tr><th scope=\"row\">Scenario</th><td>{e(scenario.title)} ({scenario.turns} turns of {e(scenario.turn_length)})</td></tr>",
            f"<tr><th scope=\"row\">Date</th><td>{e(data['date'])}</td></tr>",
@@ -304,40 +355,44 @@ def to_html(data: dict[str, Any]) -> str:
             order = record.orders.get(team.id)
             if order is None:
                 continue
-            line = f"<li><strong>{e(team.name)}</strong>: {e(describe_order(scenario, order))}"
+            line = f"<li><strong>{e(team.name)}</strong>: {e(_order_line(scenario, data['audience'], order))}"
             if order.rationale:
                 line += f" — rationale: “{e(order.rationale)}”"
             if order.reason:
-                line += f" — computer's reason: {e(order.reason)}"
+                line += f" — computer's reason: {e(reason_words(order.reason))}"
             out.append(line + "</li>")
         for event in record.events:
-            if event.kind in ("inject", "override", "contingency", "chance", "rule", "outcome"):
-                out.append(f"<li>{e(event.kind.capitalize())}: {_code(_event_text(scenario, event))}</li>")
+            if event.kind != "move":
+                out.append(f"<li>{e(event_line(scenario, event))}</li>")
         out.append("</ul>")
     out.append("<h2>Meters</h2>")
     labels = ["start"] + [scenario.turn_label(r.turn) for r in data["records"]]
-    for index, meter in enumerate(scenario.meters):
+    shown = [m for m in scenario.meters if m.id in data["meters"]]
+    for index, meter in enumerate(shown):
         values = data["meters"][meter.id]
         out.append(f"<h3>{e(meter.label)}</h3>")
         out.append(_svg_chart(index, meter.label, values, meter.min, meter.max, labels))
     out += ["<table><thead><tr><th scope=\"col\">Meter</th>"]
     out += [f"<th scope=\"col\">{e(label)}</th>" for label in labels]
     out.append("</tr></thead><tbody>")
-    for meter in scenario.meters:
+    for meter in shown:
         cells = "".join(f"<td>{fmt_number(v)}</td>" for v in data["meters"][meter.id])
         out.append(f"<tr><th scope=\"row\">{e(meter.label)}</th>{cells}</tr>")
     out += ["</tbody></table>", "<h2>Objectives</h2>"]
-    for team, result in data["scores"]:
-        out.append(f"<h3>{e(team.name)}: {result.points} of {result.total} points</h3><ul>")
-        for objective, (_, met) in zip(team.objectives, result.met):
-            out.append(f"<li><span class=\"met\">{'Met' if met else 'Not met'}</span>: {e(objective.text)}</li>")
+    for team, items, points, total in data["objectives"]:
+        out.append(f"<h3>{e(team.name)}: {points if points is not None else '?'} of {total} points</h3><ul>")
+        for objective, met in items:
+            out.append(f"<li><span class=\"met\">{e(met_words(met))}</span>: {e(objective.text)}</li>")
         out.append("</ul>")
     decisive = data["decisive"]
     out.append("<h2>Decisive moments</h2>")
-    if decisive["turns"]:
+    if decisive["forced"]:
+        out.append("<p>The facilitator chose the ending: it was not caused by the teams' moves, so no move is "
+                   "credited with it.</p>")
+    elif decisive["turns"]:
         out.append(f"<p>From the start of each turn, the rest of the exercise was replayed {decisive['replays']} "
                    "times by computer players (random legal moves); the figure is the share of replays that "
-                   "reached the actual ending.</p>")
+                   f"reached the actual ending.{e(_known_note(data))}</p>")
         out.append("<table><thead><tr><th scope=\"col\">Turn</th><th scope=\"col\">Chance before</th>"
                    "<th scope=\"col\">Chance after</th><th scope=\"col\">Change</th></tr></thead><tbody>")
         for t in decisive["turns"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -23,13 +24,31 @@ from exercise.journal import (  # noqa: F401  (re-exported: the session API)
     _now,
     list_sessions,
     new_journal_path,
+    private_dir,
+    write_private,
     read_journal,
     sessions_dir,
+)
+from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-exported)
+    End,
+    Entry,
+    EntryError,
+    InjectFired,
+    Orders,
+    Override,
+    PlayerSet,
+    Resolve,
+    Start,
+    Timer,
+    Undo,
+    entry_from_json,
+    normalize_player,
+    order_from_json,
+    order_to_json,
 )
 from exercise.engine import (
     IllegalOrder,
     Order,
-    OrderedMove,
     Scenario,
     State,
     TurnRecord,
@@ -42,49 +61,77 @@ from exercise.engine import (
     resolve_turn,
 )
 
-def order_to_json(order: Order) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "team": order.team,
-        "moves": [
-            {"move": om.move, "if": list(om.contingent_on)} if om.contingent_on else om.move
-            for om in order.moves
-        ],
-    }
-    if order.rationale:
-        data["rationale"] = order.rationale
-    if order.reason:
-        data["reason"] = order.reason
-    return data
+@attrs.frozen
+class Fold:
+    """Everything the journal says so far: the engine's state and how the room plays it.
 
+    Applying an entry returns the next fold; the session computes it once, journals the entry,
+    then keeps the fold.
+    """
 
-def order_from_json(data: Mapping[str, Any]) -> Order:
-    moves = []
-    for item in data.get("moves", []):
-        if isinstance(item, str):
-            moves.append(OrderedMove(item))
-        else:
-            moves.append(OrderedMove(item["move"], tuple(item.get("if", ()))))
-    return Order(data["team"], tuple(moves), data.get("rationale", ""), data.get("reason", ""))
-
-
-@attrs.define
-class _Fold:
     state: State
-    pending: dict[str, Order]
-    stack: list[tuple[State, dict[str, Order]]]  # before each resolve, for undo
+    seed: int
+    pending: Mapping[str, Order] = MappingProxyType({})
+    before: tuple[tuple[State, Mapping[str, Order]], ...] = ()  # before each resolve: undo and reports
+    players: Mapping[str, str] = MappingProxyType({})  # team -> human, scripted or computer:LEVEL
+    mode: str = "hotseat"
+    timer: int = 0
+    started_at: str = ""
+
+
+def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
+    """The fold after one more entry; raises IllegalOrder, ValueError or JournalError if refused."""
+    if isinstance(entry, Start):
+        players = {t.id: "human" for t in scenario.teams}
+        players.update({t: normalize_player(p) for t, p in entry.players.items()})
+        return Fold(initial_state(scenario, entry.seed), entry.seed, players=MappingProxyType(players),
+                    mode=entry.mode, timer=entry.timer, started_at=entry.at)
+    if fold is None:
+        raise JournalError("the journal does not begin with a start event")
+    state = fold.state
+    if isinstance(entry, Orders):
+        problems = check_order(state, entry.order)
+        if problems:
+            raise IllegalOrder(problems)
+        return attrs.evolve(fold, pending=MappingProxyType({**fold.pending, entry.order.team: entry.order}))
+    if isinstance(entry, Resolve):
+        missing = [t.id for t in scenario.teams if t.id not in fold.pending]
+        if missing:
+            raise IllegalOrder([f"no order yet from {', '.join(missing)}"])
+        after, _ = resolve_turn(state, fold.pending)
+        return attrs.evolve(fold, state=after, pending=MappingProxyType({}),
+                            before=fold.before + ((state, fold.pending),))
+    if isinstance(entry, Override):
+        return attrs.evolve(fold, state=override(state, entry.target, entry.value, entry.reason))
+    if isinstance(entry, InjectFired):
+        return attrs.evolve(fold, state=fire_inject(state, entry.inject, title=entry.title, text=entry.text,
+                                                    to=frozenset(entry.to) if entry.to else None))
+    if isinstance(entry, End):
+        return attrs.evolve(fold, state=end_exercise(state, entry.reason, entry.outcome))
+    if isinstance(entry, Undo):
+        if not fold.before:
+            raise JournalError("there is no resolved turn to undo")
+        previous, pending = fold.before[-1]
+        return attrs.evolve(fold, state=previous, pending=pending, before=fold.before[:-1])
+    if isinstance(entry, PlayerSet):
+        if entry.team not in scenario.team_index:
+            raise ValueError(f"no team named '{entry.team}'")
+        return attrs.evolve(fold, players=MappingProxyType({**fold.players,
+                                                            entry.team: normalize_player(entry.player)}))
+    return fold  # the timer, and entries of a newer version: kept, and ignored
 
 
 class Session:
     """A scenario, its journal, and the state folded from it; the API every shell uses."""
 
-    def __init__(self, scenario: Scenario, journal: Journal | None, events: Iterable[dict[str, Any]]) -> None:
+    def __init__(self, scenario: Scenario, journal: Journal | None, entries: Iterable[Entry]) -> None:
         self.scenario = scenario
         self.journal = journal
-        self.events: list[dict[str, Any]] = []
-        self._fold: _Fold | None = None
-        for event in events:
-            self._apply(event)
-            self.events.append(event)
+        self.entries: list[Entry] = []
+        self._fold: Fold | None = None
+        for entry in entries:
+            self._fold = apply(scenario, self._fold, entry)
+            self.entries.append(entry)
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -107,21 +154,22 @@ class Session:
             if path.exists() and path.stat().st_size > 0:
                 raise JournalError(f"{path}: a journal already exists there; choose another path or resume it")
             if path.parent and not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)
             journal = Journal(path)
         session = cls(scenario, journal, [])
-        session._record({
-            "type": "start",
-            "version": JOURNAL_VERSION,
-            "ttx": __version__,
-            "scenario": scenario.id,
-            "scenario_path": str(Path(scenario.path).resolve()) if scenario.path else "",
-            "scenario_hash": scenario.content_hash,
-            "seed": seed,
-            "players": dict(players or {}),
-            **dict(settings or {}),
-            "at": _now(),
-        })
+        settings = dict(settings or {})
+        session._record(Start(
+            turn=1,
+            at=_now(),
+            ttx=__version__,
+            scenario=scenario.id,
+            scenario_path=str(Path(scenario.path).resolve()) if scenario.path else "",
+            scenario_hash=scenario.content_hash,
+            seed=seed,
+            players=dict(players or {}),
+            mode=str(settings.get("mode", "hotseat")),
+            timer=int(settings.get("timer", 0)),
+        ))
         return session
 
     @classmethod
@@ -161,7 +209,9 @@ class Session:
             )
         journal = Journal(journal_path, truncate_to=read.intact_bytes) if write else None
         try:
-            session = cls(scenario, journal, read.events)
+            session = cls(scenario, journal, [entry_from_json(e) for e in read.events])
+        except EntryError as exc:
+            raise JournalError(f"{journal_path}: a journal entry is damaged ({exc})") from None
         except (IllegalOrder, KeyError, ValueError, TypeError) as exc:
             raise JournalError(
                 f"{journal_path}: the journal does not replay on this scenario ({exc});"
@@ -173,135 +223,107 @@ class Session:
     torn: bool = False
 
     # -- the fold ----------------------------------------------------------------------
-    def _apply(self, event: Mapping[str, Any]) -> None:
-        kind = event["type"]
-        fold = self._fold
-        if kind == "start":
-            self._fold = _Fold(initial_state(self.scenario, int(event["seed"])), {}, [])
-            return
-        if fold is None:
-            raise JournalError("the journal does not begin with a start event")
-        if kind == "orders":
-            order = order_from_json(event)
-            problems = check_order(fold.state, order)
-            if problems:
-                raise IllegalOrder(problems)
-            fold.pending[order.team] = order
-        elif kind == "withdraw":
-            fold.pending.pop(event["team"], None)
-        elif kind == "resolve":
-            before = (fold.state, dict(fold.pending))
-            fold.state, _ = resolve_turn(fold.state, fold.pending)
-            fold.stack.append(before)
-            fold.pending = {}
-        elif kind == "override":
-            fold.state = override(fold.state, event["target"], event["value"], event.get("reason", ""))
-        elif kind == "inject":
-            to = frozenset(event["to"]) if event.get("to") else None
-            fold.state = fire_inject(
-                fold.state, event.get("inject"), title=event.get("title", ""),
-                text=event.get("text", ""), to=to,
-            )
-        elif kind == "end":
-            fold.state = end_exercise(fold.state, event.get("reason", ""), event.get("outcome"))
-        elif kind == "undo":
-            if not fold.stack:
-                raise JournalError("there is no resolved turn to undo")
-            fold.state, fold.pending = fold.stack.pop()
-        # timer events and unknown event types from a newer version are kept but ignored
+    def _record(self, entry: Entry) -> Fold:
+        """Compute the next fold once, make the entry durable, then keep the fold.
 
-    def _record(self, event: dict[str, Any]) -> None:
-        """Apply an event to the fold, then make it durable; a refused event is not written."""
-        self._apply(event)
+        A refused entry raises before anything is written.
+        """
+        fold = apply(self.scenario, self._fold, entry)
+        if isinstance(entry, Resolve):
+            entry = attrs.evolve(entry, outcome=fold.state.outcome)
         if self.journal is not None:
-            self.journal.append(event)
-        self.events.append(event)
+            self.journal.append(entry.to_json())
+        self._fold = fold
+        self.entries.append(entry)
+        return fold
 
     # -- reading -----------------------------------------------------------------------
     @property
-    def state(self) -> State:
+    def fold(self) -> Fold:
         assert self._fold is not None
-        return self._fold.state
+        return self._fold
+
+    @property
+    def state(self) -> State:
+        return self.fold.state
 
     @property
     def pending(self) -> Mapping[str, Order]:
-        assert self._fold is not None
-        return dict(self._fold.pending)
+        return dict(self.fold.pending)
 
     @property
     def seed(self) -> int:
-        return int(self.events[0]["seed"])
+        return self.fold.seed
 
     @property
     def players(self) -> dict[str, str]:
-        return dict(self.events[0].get("players", {}))
+        """Who plays each team now: `human`, `scripted` or `computer:LEVEL`."""
+        return dict(self.fold.players)
+
+    @property
+    def mode(self) -> str:
+        return self.fold.mode
+
+    @property
+    def timer(self) -> int:
+        return self.fold.timer
+
+    @property
+    def started_at(self) -> str:
+        return self.fold.started_at
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The journal's entries as JSON objects, as written."""
+        return [e.to_json() for e in self.entries]
 
     @property
     def records(self) -> tuple[TurnRecord, ...]:
         return self.state.records
 
+    def states_before(self) -> list[State]:
+        """The state at the start of each resolved turn, first to last."""
+        return [s for s, _ in self.fold.before]
+
     def turn_states(self) -> list[State]:
         """The state after each resolved turn, first to last (for debriefs and reports)."""
-        assert self._fold is not None
-        stack = self._fold.stack
-        return [stack[k][0] if k < len(stack) else self.state for k in range(1, len(stack) + 1)]
+        before = self.fold.before
+        return [before[k][0] if k < len(before) else self.state for k in range(1, len(before) + 1)]
 
     def waiting_for(self) -> list[str]:
         """Teams that have not yet submitted an order this turn."""
-        return [t.id for t in self.scenario.teams if t.id not in self._fold.pending]  # type: ignore[union-attr]
+        return [t.id for t in self.scenario.teams if t.id not in self.fold.pending]
 
     # -- actions -----------------------------------------------------------------------
     def submit(self, order: Order) -> None:
         """Accept a team's order for this turn (replacing an earlier one); refuse an illegal one."""
-        problems = check_order(self.state, order)
-        if problems:
-            raise IllegalOrder(problems)
-        self._record({"type": "orders", "turn": self.state.turn, **order_to_json(order), "at": _now()})
+        self._record(Orders(self.state.turn, _now(), order))
 
     def resolve(self) -> TurnRecord:
         """Resolve the turn once every team has an order."""
-        missing = self.waiting_for()
-        if missing:
-            raise IllegalOrder([f"no order yet from {', '.join(missing)}"])
-        turn = self.state.turn
-        _, record = resolve_turn(self.state, self._fold.pending)  # type: ignore[union-attr]
-        # The outcome is written for readers of the journal; the fold recomputes it.
-        self._record({"type": "resolve", "turn": turn, "outcome": record.outcome, "at": _now()})
-        return self.state.records[-1]
+        return self._record(Resolve(self.state.turn, _now())).state.records[-1]
 
     def override(self, target: str, value: Any, reason: str) -> None:
         if not reason.strip():
             raise ValueError("an override needs a reason")
-        override(self.state, target, value, reason)  # validate before journaling
-        self._record({"type": "override", "turn": self.state.turn, "target": target,
-                      "value": value, "reason": reason, "at": _now()})
+        self._record(Override(self.state.turn, _now(), target, value, reason))
 
     def fire_inject(self, inject_id: str | None = None, *, title: str = "", text: str = "",
                     to: Iterable[str] | None = None) -> None:
-        audience = sorted(to) if to else None
-        fire_inject(self.state, inject_id, title=title, text=text,
-                    to=frozenset(audience) if audience else None)
-        event: dict[str, Any] = {"type": "inject", "turn": self.state.turn, "at": _now()}
-        if inject_id is not None:
-            event["inject"] = inject_id
-        else:
-            event.update(title=title, text=text)
-        if audience:
-            event["to"] = audience
-        self._record(event)
+        self._record(InjectFired(self.state.turn, _now(), inject_id, title, text, tuple(sorted(to or ()))))
 
     def end(self, reason: str, outcome: str | None = None) -> None:
         """The facilitator ends the exercise now."""
-        end_exercise(self.state, reason, outcome)
-        self._record({"type": "end", "turn": self.state.turn, "reason": reason,
-                      "outcome": outcome, "at": _now()})
+        self._record(End(self.state.turn, _now(), reason, outcome))
 
-    def note(self, kind: str, **data: Any) -> None:
-        """Journal a shell event that does not change the state (the timer, say)."""
-        self._record({"type": kind, "turn": self.state.turn, **data, "at": _now()})
+    def set_player(self, team: str, player: str) -> None:
+        """Hand a team to the computer (`computer:LEVEL`) or back to people (`human`)."""
+        self._record(PlayerSet(self.state.turn, _now(), team, player))
+
+    def timer_note(self, action: str, minutes: int = 0) -> None:
+        """Journal a change to the turn timer (it does not change the exercise)."""
+        self._record(Timer(self.state.turn, _now(), action, minutes))
 
     def undo(self) -> None:
         """Undo the last resolved turn: back to its orders, as they were before the reveal."""
-        if not self._fold or not self._fold.stack:
-            raise JournalError("there is no resolved turn to undo")
-        self._record({"type": "undo", "turn": self.state.turn, "at": _now()})
+        self._record(Undo(self.state.turn, _now()))

@@ -22,11 +22,11 @@ def game_seed(seed: int, index: int) -> int:
 
 def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
     """One game; a small picklable summary of it."""
-    from exercise.bots import bot_rng, make_player
-    from exercise.engine import initial_state, legal_moves, resolve_turn, score, view
+    from exercise.engine import initial_state, legal_moves, resolve_turn, score
+    from exercise.play import choose, computers
 
     scenario = _scenario(path)
-    players = {t.id: make_player(levels[t.id], scenario, t.id) for t in scenario.teams}
+    players = computers(scenario, levels)
     state = initial_state(scenario, seed)
     ever_legal: set[str] = set()
     stuck: list[tuple[int, str]] = []
@@ -37,7 +37,7 @@ def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
             ever_legal.update(m.id for m in legal)
             if not legal and team.moves_per_turn:
                 stuck.append((state.turn, team.id))
-        orders = {t: p.choose(view(state, t), bot_rng(seed, t, state.turn)) for t, p in players.items()}
+        orders = {t: choose(state, t, p, seed) for t, p in players.items()}
         for order in orders.values():
             chosen.update(om.move for om in order.moves)
         state, _ = resolve_turn(state, orders)

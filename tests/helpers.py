@@ -146,4 +146,4 @@ def value(state: State, expression: str, expected: float | bool) -> float | bool
 
 def kinds(record: TurnRecord) -> list[tuple[str, str]]:
     """The (kind, cause) of every event of a turn, in order."""
-    return [(e.kind, e.cause) for e in record.events]
+    return [(e.kind, str(e.cause)) for e in record.events]

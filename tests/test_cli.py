@@ -296,10 +296,10 @@ def test_the_wheel_carries_the_bundled_scenarios(tmp_path):
 def test_run_with_bot_levels_per_team_prints_their_reasons():
     result = run_ttx("run", "sequencing_2018", "--seed", "3", "--bot", "doctrine", "--bot", "seoul=lookahead")
     assert 0 == result.returncode, result.stderr
-    assert "Washington (computer: doctrine)" in result.stdout
-    assert "Seoul (computer: lookahead)" in result.stdout
+    assert "Washington (the computer (doctrine))" in result.stdout
+    assert "Seoul (the computer (lookahead))" in result.stdout
     assert "why: looked ahead" in result.stdout
-    assert "why: " in result.stdout.split("Washington (computer: doctrine)")[2]
+    assert "why: " in result.stdout.split("Washington (the computer (doctrine))")[2]
 
 
 @pytest.mark.parametrize("value, words", [("clever", "unknown level 'clever'"),

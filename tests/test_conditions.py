@@ -188,7 +188,7 @@ def test_turns_since_is_turn_minus_the_last_turn_played_or_turn_if_never(state, 
 def test_this_turn_is_whether_a_move_was_played_on_the_current_turn(sc):
     """`this_turn(m)`: "m was played on the current turn" (rules are tested as the turn resolves)."""
     _, records = play(sc, {"a": ["talk"]}, {"a": ["summit"]}, {"a": ["talk"]})
-    assert [True, False, True] == [any(e.cause == "rule:now_talking" for e in r.events) for r in records]
+    assert [True, False, True] == [any(str(e.cause) == "rule:now_talking" for e in r.events) for r in records]
 
 
 def test_this_turn_is_false_at_the_start_of_the_next_turn(state):

@@ -35,7 +35,7 @@ def play(scenario, *turns: dict[str, list], seed: int = 1):
 
 
 def fired_rules(records) -> set[str]:
-    return {e.cause.split(":", 1)[1] for r in records for e in r.events if e.kind == "rule"}
+    return {e.cause.id for r in records for e in r.events if e.kind == "rule"}
 
 
 def test_four_teams_each_with_at_least_eight_moves(scenario):
@@ -104,7 +104,7 @@ def test_a_synchronized_exchange_builds_more_trust_than_the_same_steps_in_sequen
 def test_an_offer_contingent_on_a_move_not_made_is_not_carried_out(scenario):
     state, records = play(scenario, {"washington": [("us_peace_declaration", "dprk_declare_inventory")]})
     assert "peace_declared" not in state.flags
-    assert any(e.kind == "contingency" and "not carried out" in e.text for e in records[0].events)
+    assert any(e.kind == "contingency" and e.carried_out is False for e in records[0].events)
 
 
 def test_the_icbm_clock_runs_every_month_without_inspections(scenario):
@@ -128,4 +128,4 @@ def test_quiet_missile_work_is_secret_from_the_other_teams(scenario):
     state, _ = play(scenario, {"pyongyang": ["dprk_quiet_missile_work"]})
     assert "dprk_quiet_missile_work" in {p.move for p in view(state, "pyongyang").plays}
     assert "dprk_quiet_missile_work" not in {p.move for p in view(state, "seoul").plays}
-    assert not any("missile work" in e.text.lower() for e in view(state, "seoul").events)
+    assert not any(e.move == "dprk_quiet_missile_work" for e in view(state, "seoul").events)

@@ -8,6 +8,7 @@ import pytest
 from conftest import MINI
 
 from exercise.engine import IllegalOrder, Order, OrderedMove, load_scenario
+from exercise.render import event_text
 from exercise.session import JournalError, Session, read_journal
 
 
@@ -200,7 +201,6 @@ def test_every_accepted_action_adds_exactly_one_json_line_and_is_fsynced_before_
     assert all({"type", "turn", "at"} <= set(event) for event in lines(path)[1:])
 
 
-@pytest.mark.xfail(strict=True, reason="the start event is written without a 'turn' key")
 def test_every_journal_event_has_a_type_a_turn_and_a_time(scenario, tmp_path):
     """Journals: "Every object has a `type`, the `turn` it belongs to and the time `at` which it was
     accepted."
@@ -310,7 +310,7 @@ def test_an_override_is_journaled_and_replayed(scenario, tmp_path):
     assert [("tension", 150, "the crisis peaks"), ("declared", True, "declared off-screen")] == recorded
     resumed = Session.resume(path)
     assert (100, frozenset({"declared"})) == (resumed.state.meters["tension"], resumed.state.flags)
-    assert ["facilitator", "facilitator"] == [e.cause for e in resumed.state.pending]
+    assert ["facilitator", "facilitator"] == [str(e.cause) for e in resumed.state.pending]
 
 
 def test_an_override_that_cannot_apply_is_refused_and_not_written(scenario, tmp_path):
@@ -335,7 +335,9 @@ def test_an_inject_fired_by_hand_is_journaled_and_replayed(scenario, tmp_path):
     assert [("news", None), (None, ["b"])] == [(e.get("inject"), e.get("to")) for e in events]
     resumed = Session.resume(path)
     assert 55 == resumed.state.meters["tension"]
-    assert [("News", None), ("Leak", frozenset({"b"}))] == [(e.text, e.audience) for e in resumed.state.pending]
+    assert [("News", None), ("Leak", frozenset({"b"}))] == [
+        (event_text(scenario, e), e.audience) for e in resumed.state.pending
+    ]
 
 
 def test_the_end_with_an_outcome_is_journaled_and_nothing_after_it_is_accepted(scenario, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import FLAGSHIP, run_ttx
 from exercise.engine import load_scenario
+from exercise.render import event_text
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def journal(tmp_path_factory):
 
 
 def report(journal, fmt: str) -> str:
-    result = run_ttx("report", str(journal), "--format", fmt, "--replays", "30")
+    result = run_ttx("report", str(journal), "--format", fmt, "--replays", "30", "--audience", "facilitator")
     assert 0 == result.returncode, result.stderr
     return result.stdout
 
@@ -32,7 +33,7 @@ def test_the_report_names_every_turn_inject_team_and_the_outcome(journal):
     from exercise.session import Session
 
     session = Session.resume(journal)
-    fired = {e.text for r in session.records for e in r.events if e.kind == "inject"}
+    fired = {event_text(scenario, e) for r in session.records for e in r.events if e.kind == "inject"}
     outcome = next(o for o in scenario.outcomes if o.id == session.state.outcome)
     for fmt in ("md", "html"):
         text = report(journal, fmt)

@@ -1,8 +1,11 @@
 """Computer players that follow a team's doctrine, and one that looks ahead with the engine.
 
-Both see only their team's view: they simulate on `belief_state(view)`, in which whatever
-the team cannot see is replaced by what it would assume. Every choice carries a reason in
-plain words.
+Both are given their team's observation, never the state or the game's seed: they simulate on
+`belief_state(observation)`, in which whatever the team cannot see is replaced by what it
+would assume, and with a seed drawn from their own random stream. A gamble is valued by its
+expectation (success and failure weighed by the chance), never by the real draw. Every choice
+carries a reason: parts in plain words, each naming the moves, meters and facts it mentions,
+so that the engine can show each part only to those who may know them.
 """
 
 from __future__ import annotations
@@ -11,17 +14,19 @@ import itertools
 import random
 from collections.abc import Iterable, Sequence
 
+import attrs
+
+from exercise.engine.audience import Observation, belief_state
 from exercise.engine.model import Doctrine, Move, Scenario
 from exercise.engine.state import (
     IllegalOrder,
     Order,
     OrderedMove,
+    ReasonPart,
     State,
-    TeamView,
-    belief_state,
+    legal_moves,
     resolve_turn,
     score,
-    view,
 )
 
 
@@ -65,61 +70,90 @@ class DoctrinePlayer:
         return None
 
     def partner_for(self, state: State, move: Move) -> tuple[Move, str] | None:
-        """The other team's move this one must wait for, if it has not been played yet."""
+        """The other team's move this one must wait for, if it has not been played yet.
+
+        Only a public move can be a partner: whether a secret move was played is never known.
+        """
         for rule in self.doctrine.sequencing:
             if not _matches(move, rule.move) or rule.after in state.history.count:
                 continue
             for other in self.scenario.moves:
-                if other.team != self.team and _matches(other, rule.after):
+                if other.team != self.team and not other.secret and _matches(other, rule.after):
                     if other.once and other.id in state.history.count:
                         continue
                     return other, rule.reason
         return None
 
     # -- scoring ------------------------------------------------------------------------
+    def _try(self, state: State, orders: dict[str, Order], rolls: dict[str, bool] | None) -> State:
+        try:
+            return resolve_turn(state, _passing(self.scenario, **orders), rolls)[0]
+        except IllegalOrder:  # the partner's move is not available to it now
+            return resolve_turn(state, _passing(self.scenario, **{self.team: orders[self.team]}), rolls)[0]
+
     def evaluate(self, state: State, move: Move, base: float) -> tuple[float, State | None]:
-        """The gain of playing `move` now (with its partner, if it must wait for one)."""
+        """The gain of playing `move` now (with its partner, if it must wait for one).
+
+        A chance move is valued by its expectation: the gain if it succeeds and if it fails,
+        weighed by the chance, so the choice never depends on the number the turn will draw.
+        """
         orders = {self.team: Order(self.team, (OrderedMove(move.id),))}
         partner = self.partner_for(state, move)
         if partner is not None:
             other = partner[0]
             orders[other.team] = Order(other.team, (OrderedMove(other.id),))
-        try:
-            after, _ = resolve_turn(state, _passing(self.scenario, **orders))
-        except IllegalOrder:  # the partner's move is not available to it now
-            after, _ = resolve_turn(state, _passing(self.scenario, **{self.team: orders[self.team]}))
-        gain = team_value(after, self.team) - base
-        if move.chance is not None:
-            gain *= 0.5 + self.doctrine.risk  # the cautious discount a gamble, the bold prize it
-        return gain, after
+        if move.chance is None:
+            after = self._try(state, orders, None)
+            return team_value(after, self.team) - base, after
+        won = self._try(state, orders, {move.id: True})
+        lost = self._try(state, orders, {move.id: False})
+        expected = (move.chance * team_value(won, self.team) + (1 - move.chance) * team_value(lost, self.team))
+        gain = (expected - base) * (0.5 + self.doctrine.risk)  # the cautious discount a gamble, the bold prize it
+        return gain, won
 
-    def explain(self, before: State, after: State | None, move: Move) -> str:
+    def explain(self, before: State, after: State | None, move: Move) -> ReasonPart:
         """The two largest reasons, by the doctrine's own weights, that the move was worth it."""
-        if after is None:
-            return move.label
         scenario = self.scenario
-        terms = []
+        if after is None:
+            return ReasonPart(f"“{move.label}”", moves={move.id})
+        terms: list[tuple[float, str, frozenset[str]]] = []
         for meter, weight in self.doctrine.values:
             delta = after.meters[meter] - before.meters[meter]
             if delta:
                 verb = "raises" if delta > 0 else "lowers"
-                terms.append((abs(weight * delta), f"{verb} {scenario.meter_index[meter].label.lower()}"))
+                terms.append((abs(weight * delta), f"{verb} {scenario.meter_index[meter].label}",
+                              frozenset((meter,))))
         for flag, value in self.doctrine.flag_values:
             if (flag in after.flags) != (flag in before.flags):
-                terms.append((abs(value), scenario.flag_index[flag].label.lower()))
+                terms.append((abs(value), scenario.flag_index[flag].label, frozenset((flag,))))
         for objective in scenario.team_index[self.team].objectives:
             if objective.when.evaluate(after) and not objective.when.evaluate(before):
-                terms.append((self.doctrine.objectives, f"serves “{objective.text}”"))
+                terms.append((self.doctrine.objectives, f"serves “{objective.text}”", objective.when.names))
         terms.sort(key=lambda t: -t[0])
         why = " and ".join(t[1] for t in terms[:2])
-        return f"{move.label}" + (f": {why}" if why else "")
+        return self._part(f"“{move.label}”" + (f": {why}" if why else ""),
+                          {move.id}, frozenset().union(*(t[2] for t in terms[:2])))
+
+    def _part(self, text: str, moves: set[str], names: frozenset[str] = frozenset()) -> ReasonPart:
+        """A reason part with what it mentions, sorted by kind, so the engine can project it."""
+        scenario = self.scenario
+        return ReasonPart(
+            text,
+            moves=set(moves) | {n for n in names if n in scenario.move_index or n in scenario.secret_named},
+            meters={n for n in names if n in scenario.meter_index},
+            flags={n for n in names if n in scenario.flag_index},
+        )
+
+    def own_secrets(self) -> set[str]:
+        """A reason that says nothing was played tells of the team's secret moves too."""
+        return {m.id for m in self.scenario.moves_by_team.get(self.team, ()) if m.secret}
 
     def waiting(self, state: State) -> State:
         """The turn as it would go if every team passed: the baseline a move must beat."""
         return resolve_turn(state, _passing(self.scenario))[0]
 
     def scored_moves(self, state: State, legal: Sequence[Move], rng: random.Random
-                     ) -> tuple[list[tuple[float, Move, State | None]], list[str]]:
+                     ) -> tuple[list[tuple[float, Move, State | None]], list[ReasonPart]]:
         # Gains are measured against waiting, so that what happens anyway (a clock that
         # runs every turn, a scheduled inject) is not credited to any move.
         base = team_value(self.waiting(state), self.team)
@@ -128,7 +162,7 @@ class DoctrinePlayer:
         for move in legal:
             reason = self.red_line(state, move)
             if reason is not None:
-                refused.append(f"will not {move.label[0].lower() + move.label[1:]}: {reason}")
+                refused.append(ReasonPart(f"will not play “{move.label}”: {reason}", moves={move.id}))
                 continue
             gain, after = self.evaluate(state, move, base)
             scored.append((gain + rng.uniform(-0.5, 0.5), move, after))
@@ -142,28 +176,29 @@ class DoctrinePlayer:
             out.append(OrderedMove(move.id, (partner[0].id,) if partner else ()))
         return tuple(out)
 
-    def choose(self, team_view: TeamView, rng: random.Random) -> Order:
-        state = belief_state(team_view)
+    def choose(self, observation: Observation, rng: random.Random) -> Order:
+        state = belief_state(self.scenario, observation, rng.getrandbits(32))
         per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, team_view.legal, rng)
+        scored, refused = self.scored_moves(state, observation.legal, rng)
         threshold = 5 * self.doctrine.patience
         chosen = [(gain, move, after) for gain, move, after in scored if gain > threshold][:per_turn]
-        reasons = []
+        reasons: list[ReasonPart] = []
         waiting = self.waiting(state) if chosen else state
         for _, move, after in chosen:
-            text = self.explain(waiting, after, move)
+            part = self.explain(waiting, after, move)
             partner = self.partner_for(state, move)
             if partner is not None:
                 other, why = partner
-                text += (f" — only if {self.scenario.team_index[other.team].name} plays "
-                         f"“{other.label}” this turn: {why}")
-            reasons.append(text)
+                part = attrs.evolve(part, text=part.text + (
+                    f" — only if {self.scenario.team_index[other.team].name} plays “{other.label}” this turn: {why}"),
+                    moves=part.moves | {other.id})
+            reasons.append(part)
         if not chosen:
-            reasons.append("waits: nothing on offer is worth it this turn")
+            reasons.append(ReasonPart("waits: nothing on offer is worth it this turn", moves=self.own_secrets()))
         if refused:
             reasons.append(refused[0])
         moves = self.order_for(state, (m for _, m, _ in chosen))
-        return Order(self.team, moves, reason="; ".join(reasons))
+        return Order(self.team, moves, reason=tuple(reasons))
 
 
 class LookaheadPlayer(DoctrinePlayer):
@@ -173,10 +208,10 @@ class LookaheadPlayer(DoctrinePlayer):
     candidates = 5
     samples = 3
 
-    def choose(self, team_view: TeamView, rng: random.Random) -> Order:
-        state = belief_state(team_view)
+    def choose(self, observation: Observation, rng: random.Random) -> Order:
+        state = belief_state(self.scenario, observation, rng.getrandbits(32))
         per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, team_view.legal, rng)
+        scored, refused = self.scored_moves(state, observation.legal, rng)
         top = [m for _, m, _ in scored[: self.candidates]]
         options: list[tuple[Move, ...]] = [()]
         options += [(m,) for m in top]
@@ -194,22 +229,27 @@ class LookaheadPlayer(DoctrinePlayer):
         results.sort(key=lambda r: -r[0])
         best_value, best, order = results[0]
         passing = next(v for v, o, _ in results if o == ())
+        reasons: list[ReasonPart] = []
         if best:
             labels = " and ".join(f"“{m.label}”" for m in best)
-            reason = (f"looked ahead two turns in {len(seeds)} plausible futures: {labels} "
-                      f"scored {best_value:.1f} by its doctrine, against {passing:.1f} for waiting")
+            reasons.append(ReasonPart(
+                f"looked ahead two turns in {len(seeds)} plausible futures: {labels} "
+                f"scored {best_value:.1f} by its doctrine, against {passing:.1f} for waiting",
+                moves={m.id for m in best}))
             partners = [self.partner_for(state, m) for m in best]
             for move, partner in zip(best, partners):
                 if partner is not None:
                     other, why = partner
-                    reason += (f"; “{move.label}” only if {self.scenario.team_index[other.team].name}"
-                               f" plays “{other.label}”: {why}")
+                    reasons.append(ReasonPart(
+                        f"“{move.label}” only if {self.scenario.team_index[other.team].name}"
+                        f" plays “{other.label}”: {why}", moves={move.id, other.id}))
         else:
-            reason = (f"looked ahead two turns in {len(seeds)} plausible futures: waiting scored "
-                      f"{best_value:.1f}, better than any move")
+            reasons.append(ReasonPart(
+                f"looked ahead two turns in {len(seeds)} plausible futures: waiting scored "
+                f"{best_value:.1f}, better than any move", moves=self.own_secrets()))
         if refused:
-            reason += f"; {refused[0]}"
-        return Order(self.team, order.moves, reason=reason)
+            reasons.append(refused[0])
+        return Order(self.team, order.moves, reason=tuple(reasons))
 
     def _future(self, state: State, order: Order, others: dict[str, DoctrinePlayer],
                 rng: random.Random) -> float:
@@ -234,9 +274,8 @@ def quick_order(player: DoctrinePlayer, state: State, rng: random.Random) -> Ord
     doctrine = player.doctrine
     weights = dict(doctrine.values)
     flag_values = dict(doctrine.flag_values)
-    team_view = view(state, player.team)
     scored = []
-    for move in team_view.legal:
+    for move in legal_moves(state, player.team):
         if player.red_line(state, move) is not None:
             continue
         gain = sum(weights.get(m, 0.0) * d for m, d in move.effects.meters)

@@ -6,7 +6,8 @@ import random
 import zlib
 
 from exercise.engine.model import Scenario
-from exercise.engine.state import Order, OrderedMove, TeamView
+from exercise.engine.audience import Observation
+from exercise.engine.state import Order, OrderedMove, ReasonPart
 
 
 def bot_rng(seed: int, team: str, turn: int) -> random.Random:
@@ -19,7 +20,7 @@ def bot_rng(seed: int, team: str, turn: int) -> random.Random:
 class RandomPlayer:
     """Picks between zero and `moves_per_turn` legal moves at random.
 
-    One move in five is made contingent on a random move of another team, so that
+    One move in five is made contingent on a random public move of another team, so that
     random play also exercises synchronized and failed contingencies.
     """
 
@@ -29,10 +30,10 @@ class RandomPlayer:
         self.scenario = scenario
         self.contingency_rate = contingency_rate
         self.others = {
-            t.id: [m.id for m in scenario.moves if m.team != t.id] for t in scenario.teams
+            t.id: [m.id for m in scenario.moves if m.team != t.id and not m.secret] for t in scenario.teams
         }
 
-    def choose(self, view: TeamView, rng: random.Random) -> Order:
+    def choose(self, view: Observation, rng: random.Random) -> Order:
         team = self.scenario.team_index[view.team]
         legal = list(view.legal)
         k = rng.randint(0, min(team.moves_per_turn, len(legal))) if legal else 0
@@ -44,5 +45,8 @@ class RandomPlayer:
             if others and rng.random() < self.contingency_rate:
                 contingent = (rng.choice(others),)
             moves.append(OrderedMove(move.id, contingent))
-        labels = ", ".join(m.label for m in picked) or "nothing"
-        return Order(view.team, tuple(moves), reason=f"random legal choice: {labels}")
+        if not picked:
+            secrets = {m.id for m in self.scenario.moves_by_team.get(view.team, ()) if m.secret}
+            return Order(view.team, (), reason=(ReasonPart("random legal choice: nothing", moves=secrets),))
+        parts = tuple(ReasonPart(f"random legal choice: “{m.label}”", moves={m.id}) for m in picked)
+        return Order(view.team, tuple(moves), reason=parts)

@@ -14,10 +14,15 @@ _EXPORTS = {
         "Rule", "Scenario", "Source", "Team",
     ),
     "exercise.engine.state": (
-        "ENDED_BY_FACILITATOR", "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play", "Score",
-        "State", "TeamView", "TurnRecord", "belief_state", "check_order", "end_exercise", "fire_inject", "initial_state",
-        "is_over", "legal_moves", "move_status", "override", "resolve_turn", "score",
-        "settle_contingencies", "view", "visible_events",
+        "ENDED_BY_FACILITATOR", "Cause", "Change", "Event", "History", "IllegalOrder", "Order", "OrderedMove", "Play",
+        "ReasonPart", "Score", "State", "TurnRecord", "check_order", "end_exercise", "ending_event", "fire_inject",
+        "initial_state", "is_over", "legal_moves", "move_status", "override", "resolve_turn", "score",
+        "settle_contingencies",
+    ),
+    "exercise.engine.audience": (
+        "FACILITATOR", "ROOM", "Audience", "Observation", "belief_state", "contingency_options", "knows_move", "knows_names", "observe",
+        "parse_audience", "project_event", "project_events", "project_order", "project_reason", "project_record",
+        "sees_flag", "sees_meter", "view",
     ),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

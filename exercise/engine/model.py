@@ -217,6 +217,10 @@ class Scenario:
     flag_index: Mapping[str, Flag] = attrs.field(init=False, eq=False, repr=False)
     move_index: Mapping[str, Move] = attrs.field(init=False, eq=False, repr=False)
     inject_index: Mapping[str, Inject] = attrs.field(init=False, eq=False, repr=False)
+    rule_index: Mapping[str, Rule] = attrs.field(init=False, eq=False, repr=False)
+    outcome_index: Mapping[str, Outcome] = attrs.field(init=False, eq=False, repr=False)
+    # a move id or tag -> the secret moves it names (only names that name some)
+    secret_named: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
     moves_by_team: Mapping[str, tuple[Move, ...]] = attrs.field(init=False, eq=False, repr=False)
     team_order: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
     # team id -> the meters and flags it may see
@@ -232,6 +236,14 @@ class Scenario:
         set_(self, "flag_index", _readonly({f.id: f for f in self.flags}))
         set_(self, "move_index", _readonly({m.id: m for m in self.moves}))
         set_(self, "inject_index", _readonly({i.id: i for i in self.injects}))
+        set_(self, "rule_index", _readonly({r.id: r for r in self.rules}))
+        set_(self, "outcome_index", _readonly({o.id: o for o in self.outcomes}))
+        secret_named: dict[str, set[str]] = {}
+        for move in self.moves:
+            if move.secret:
+                for name in (move.id, *move.tags):
+                    secret_named.setdefault(name, set()).add(move.id)
+        set_(self, "secret_named", _readonly({k: frozenset(v) for k, v in secret_named.items()}))
         by_team: dict[str, list[Move]] = {t.id: [] for t in self.teams}
         for move in self.moves:
             by_team.setdefault(move.team, []).append(move)

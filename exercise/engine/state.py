@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -31,13 +32,34 @@ class OrderedMove:
 
 
 @attrs.frozen
+class ReasonPart:
+    """One part of a computer player's reason: its words, and what those words mention.
+
+    The mentions decide who may read the part: a part that names a secret move, a hidden
+    meter or a hidden fact reaches only those who may know it (see `exercise.engine.audience`).
+    """
+
+    text: str
+    moves: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    meters: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    flags: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    private: bool = False  # words whose mentions are unknown (an older journal): the facilitator's only
+
+
+def _reason(value: Any) -> tuple[ReasonPart, ...]:
+    if isinstance(value, str):
+        return (ReasonPart(value, private=True),) if value else ()
+    return tuple(value)
+
+
+@attrs.frozen
 class Order:
     """What one team submits for one turn. No moves means the team passed."""
 
     team: str
     moves: tuple[OrderedMove, ...] = attrs.field(default=(), converter=tuple)
     rationale: str = ""
-    reason: str = ""  # why a computer player chose this, in plain words
+    reason: tuple[ReasonPart, ...] = attrs.field(default=(), converter=_reason)  # a computer player's why
 
     @classmethod
     def of(cls, team: str, *moves: str, rationale: str = "") -> Order:
@@ -55,20 +77,51 @@ class Change:
 
 
 @attrs.frozen
+class Cause:
+    """Why an event happened: a move, a rule, an inject, an outcome, the facilitator, or undisclosed."""
+
+    kind: str
+    id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}" if self.id else self.kind
+
+
+FACILITATOR_CAUSE = Cause("facilitator")
+UNDISCLOSED = Cause("undisclosed")
+
+
+@attrs.frozen
 class Event:
-    """Something that happened, with its cause; `audience` None means every team."""
+    """Something that happened, as data: what, why, who and what it changed. Never words.
 
-    kind: str  # inject, move, contingency, chance, rule, outcome, override
-    cause: str  # "move:<id>", "rule:<id>", "inject:<id>", "facilitator", "outcome:<id>"
-    text: str
+    Words are made from events by one renderer (`exercise.render`); who may see an event is
+    decided by the projection (`exercise.engine.audience`).
+
+    kind: inject, move, contingency, chance, rule, outcome, override, or hidden (a projection's
+    stand-in for an event an audience may not see that changed what it can see).
+    """
+
+    kind: str
+    cause: Cause
     turn: int
-    team: str | None = None
-    audience: frozenset[str] | None = None
+    team: str | None = None  # the acting team, for moves, contingencies and chances
+    audience: frozenset[str] | None = None  # the teams it is addressed to; None: every team
     changes: tuple[Change, ...] = attrs.field(default=(), converter=tuple)
-    detail: str = ""
-
-    def visible_to(self, team: str | None) -> bool:
-        return team is None or self.audience is None or team in self.audience
+    move: str | None = None  # the move, for moves, contingencies and chances
+    partners: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # a contingency's partner moves
+    carried_out: bool | None = None  # a contingency: held, or not
+    missing: str | None = None  # a contingency that did not hold: the partner move not played
+    chance: float | None = None  # a chance: its probability,
+    roll: float | None = None  # the number drawn,
+    success: bool | None = None  # and the result
+    condition: str = ""  # the condition that held (rules, triggered injects, outcomes)
+    trigger: str = ""  # an inject: "scheduled", "triggered" or "facilitator"
+    reason: str = ""  # the facilitator's reason (overrides, forced endings)
+    title: str = ""  # an inject written by the facilitator: its title
+    text: str = ""  # and its text
+    outcome: str | None = None  # an outcome event: the outcome id (None: ended without one)
+    forced: bool = False  # an outcome event: chosen by the facilitator, not reached
 
 
 @attrs.frozen
@@ -172,11 +225,11 @@ class _Working:
             if after != before:
                 self.meters[meter_id] = after
                 changes.append(Change("meter", meter_id, before, after))
-        for flag in effects.set:
+        for flag in sorted(effects.set):
             if flag not in self.flags:
                 self.flags.add(flag)
                 changes.append(Change("flag", flag, False, True))
-        for flag in effects.clear:
+        for flag in sorted(effects.clear):
             if flag in self.flags:
                 self.flags.discard(flag)
                 changes.append(Change("flag", flag, True, False))
@@ -204,15 +257,15 @@ def initial_state(scenario: Scenario, seed: int) -> State:
     return _start_turn(state)
 
 
-def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], how: str) -> Event:
+def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], trigger: str) -> Event:
     return Event(
         kind="inject",
-        cause=f"inject:{inject.id}",
-        text=inject.title,
+        cause=Cause("inject", inject.id),
         turn=turn,
         audience=inject.to,
         changes=changes,
-        detail=how,
+        trigger=trigger,
+        condition=inject.when.source if trigger == "triggered" and inject.when is not None else "",
     )
 
 
@@ -230,10 +283,8 @@ def _start_turn(state: State) -> State:
         if inject.when is not None and not inject.when.evaluate(work):
             continue
         changes = work.apply(inject.effects)
-        how = f"scheduled for turn {inject.turn}" if inject.turn is not None else ""
-        if inject.when is not None:
-            how = f"triggered: {inject.when.source}"
-        events.append(_inject_event(inject, state.turn, changes, how))
+        trigger = "triggered" if inject.when is not None else "scheduled"
+        events.append(_inject_event(inject, state.turn, changes, trigger))
         work.history = work.history.with_fired([inject.id])
     if not events:
         return state
@@ -312,6 +363,11 @@ def check_order(state: State, order: Order) -> list[str]:
                     f"'{move.id}' is contingent on '{other}', a move of its own team:"
                     " a contingency names another team's move"
                 )
+            elif target.secret:
+                problems.append(
+                    f"'{move.id}' is contingent on '{other}', a secret move of {target.team}:"
+                    " a contingency may name only moves whose play you would learn"
+                )
     return problems
 
 
@@ -342,13 +398,22 @@ def turn_rng(seed: int, turn: int) -> random.Random:
     return random.Random(f"ttx/{seed}/{turn}")
 
 
-def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, TurnRecord]:
-    """Steps 2 to 6 of DESIGN.md for the current turn; every team must have an order."""
+def resolve_turn(
+    state: State, orders: Mapping[str, Order], forced_rolls: Mapping[str, bool] | None = None
+) -> tuple[State, TurnRecord]:
+    """Steps 2 to 6 of DESIGN.md for the current turn; every team must have an order.
+
+    `forced_rolls` fixes the result of chance moves (move id -> success) for what-if play by
+    computer players, which value a gamble by its expectation rather than by the real draw.
+    """
     scenario = state.scenario
     if state.outcome is not None:
         raise IllegalOrder(["the exercise is over"])
     problems = [f"no order from {t.id}" for t in scenario.teams if t.id not in orders]
-    for order in orders.values():
+    for key, order in orders.items():
+        if key != order.team:
+            problems.append(f"the order filed for {key} is an order of {order.team}")
+            continue
         problems.extend(check_order(state, order))
     if problems:
         raise IllegalOrder(problems)
@@ -367,60 +432,29 @@ def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, Turn
     for team_id in ordered_teams:
         for om in orders[team_id].moves:
             move = move_index[om.move]
-            audience = frozenset((team_id,)) if move.secret else None
+            cause = Cause("move", move.id)
             if om.move in dropped:
-                missing = move_index[dropped[om.move]]
-                events.append(
-                    Event(
-                        "contingency",
-                        f"move:{move.id}",
-                        f"{move.label}: not carried out, because "
-                        f"{scenario.team_index[missing.team].name} did not play "
-                        f"'{missing.label}' this turn",
-                        turn,
-                        team_id,
-                        audience,
-                    )
-                )
+                events.append(Event("contingency", cause, turn, team_id, move=move.id,
+                                    partners=om.contingent_on, carried_out=False,
+                                    missing=dropped[om.move]))
                 continue
             executed.append(move.id)
             if om.contingent_on:
-                partners = ", ".join(move_index[m].label for m in om.contingent_on)
-                events.append(
-                    Event(
-                        "contingency",
-                        f"move:{move.id}",
-                        f"{move.label}: carried out together with {partners}",
-                        turn,
-                        team_id,
-                        audience,
-                    )
-                )
+                events.append(Event("contingency", cause, turn, team_id, move=move.id,
+                                    partners=om.contingent_on, carried_out=True))
             changes = work.apply(move.effects)
-            events.append(Event("move", f"move:{move.id}", move.label, turn, team_id, audience, changes))
+            events.append(Event("move", cause, turn, team_id, changes=changes, move=move.id))
             success = None
             if move.chance is not None:
                 if rng is None:
                     rng = turn_rng(state.seed, turn)
                 roll = rng.random()
                 success = roll < move.chance
+                if forced_rolls is not None and move.id in forced_rolls:
+                    success = forced_rolls[move.id]
                 effects = move.success if success else move.failure
-                text = (move.success_text if success else move.failure_text) or (
-                    f"{move.label}: {'succeeded' if success else 'failed'}"
-                )
-                events.append(
-                    Event(
-                        "chance",
-                        f"move:{move.id}",
-                        text,
-                        turn,
-                        team_id,
-                        audience,
-                        work.apply(effects),
-                        detail=f"chance {move.chance:.0%}, drew {roll:.2f}: "
-                        + ("success" if success else "failure"),
-                    )
-                )
+                events.append(Event("chance", cause, turn, team_id, changes=work.apply(effects),
+                                    move=move.id, chance=move.chance, roll=roll, success=success))
             plays.append(Play(turn, team_id, move.id, success))
     work.history = work.history.with_plays(plays, scenario)
 
@@ -433,10 +467,8 @@ def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, Turn
     ]
     for rule in firing:
         changes = work.apply(rule.effects)
-        events.append(
-            Event("rule", f"rule:{rule.id}", rule.message, turn, None, rule.to, changes,
-                  detail=f"because {rule.when.source}")
-        )
+        events.append(Event("rule", Cause("rule", rule.id), turn, None, rule.to, changes,
+                            condition=rule.when.source))
     if firing:
         work.history = work.history.with_fired(r.id for r in firing)
 
@@ -448,10 +480,8 @@ def resolve_turn(state: State, orders: Mapping[str, Order]) -> tuple[State, Turn
             continue
         if candidate.when is None or candidate.when.evaluate(work):
             outcome = candidate.id
-            events.append(
-                Event("outcome", f"outcome:{candidate.id}", candidate.title, turn, None, None,
-                      detail=candidate.text)
-            )
+            events.append(Event("outcome", Cause("outcome", candidate.id), turn, outcome=candidate.id,
+                                condition=candidate.when.source if candidate.when is not None else ""))
             break
 
     record = TurnRecord(
@@ -485,24 +515,21 @@ def override(state: State, target: str, value: Any, reason: str) -> State:
     work = _Working(state)
     if target in scenario.meter_index:
         meter = scenario.meter_index[target]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"meter '{target}' takes a number, not {value!r}")
         before = work.meters[target]
         after = meter.clamp(value)
         work.meters[target] = after
         change = Change("meter", target, before, after)
-        text = f"{meter.label} set to {after:g}"
     elif target in scenario.flag_index:
         if not isinstance(value, bool):
             raise ValueError(f"flag '{target}' takes true or false, not {value!r}")
         before_flag = target in work.flags
         (work.flags.add if value else work.flags.discard)(target)
         change = Change("flag", target, before_flag, value)
-        text = f"{scenario.flag_index[target].label}: {'set' if value else 'cleared'}"
     else:
         raise ValueError(f"no meter or flag named '{target}'")
-    event = Event("override", "facilitator", text, state.turn, changes=(change,),
-                  detail=reason)
+    event = Event("override", FACILITATOR_CAUSE, state.turn, changes=(change,), reason=reason)
     return work.freeze(state, pending=state.pending + (event,))
 
 
@@ -521,13 +548,13 @@ def fire_inject(
         if inject is None:
             raise ValueError(f"no inject named '{inject_id}'")
         changes = work.apply(inject.effects)
-        event = _inject_event(inject, state.turn, changes, "fired by the facilitator")
+        event = _inject_event(inject, state.turn, changes, "facilitator")
         work.history = work.history.with_fired([inject.id])
     else:
         if not title.strip():
             raise ValueError("an ad-hoc inject needs a title")
-        event = Event("inject", "facilitator", title, state.turn, audience=to,
-                      detail=text or "written by the facilitator")
+        event = Event("inject", FACILITATOR_CAUSE, state.turn, audience=to, trigger="facilitator",
+                      title=title, text=text)
     return work.freeze(state, pending=state.pending + (event,))
 
 
@@ -541,9 +568,22 @@ def end_exercise(state: State, reason: str, outcome: str | None = None) -> State
     ids = {o.id for o in state.scenario.outcomes}
     if outcome is not None and outcome not in ids:
         raise ValueError(f"no outcome named '{outcome}'")
-    title = next((o.title for o in state.scenario.outcomes if o.id == outcome), "Ended by the facilitator")
-    event = Event("outcome", "facilitator", title, state.turn, detail=reason or "ended by the facilitator")
+    event = Event("outcome", FACILITATOR_CAUSE, state.turn, outcome=outcome, forced=True, reason=reason)
     return attrs.evolve(state, pending=state.pending + (event,), outcome=outcome or ENDED_BY_FACILITATOR)
+
+
+def ending_event(state: State) -> Event | None:
+    """The event that ended the exercise: an outcome reached, or the facilitator's decision."""
+    if state.outcome is None:
+        return None
+    for event in reversed(state.pending):
+        if event.kind == "outcome":
+            return event
+    for record in reversed(state.records):
+        for event in reversed(record.events):
+            if event.kind == "outcome":
+                return event
+    return None
 
 
 @attrs.frozen
@@ -564,90 +604,3 @@ def score(state: State, team: str) -> Score:
     met = tuple((o.id, o.when(state)) for o in objectives)
     points = sum(o.points for o, (_, ok) in zip(objectives, met) if ok)
     return Score(team, points, sum(o.points for o in objectives), met)
-
-
-@attrs.frozen
-class TeamView:
-    """What one team may see of the state: the only thing a computer player is given."""
-
-    team: str
-    turn: int
-    meters: Mapping[str, float]
-    flags: frozenset[str]
-    legal: tuple[Move, ...]
-    _state: State = attrs.field(eq=False, repr=False, alias="state")
-
-    @property
-    def plays(self) -> tuple[Play, ...]:
-        """Every play so far this team may know of: its own, and the others' public ones."""
-        state = self._state
-        secret = state.scenario.move_index
-        return tuple(
-            p for p in state.history.plays if p.team == self.team or not secret[p.move].secret
-        )
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        """Every event so far as this team sees it (computed on demand: it grows each turn)."""
-        state = self._state
-        events = [e for r in state.records for e in r.events] + list(state.pending)
-        return tuple(visible_events(events, self.team, state.scenario))
-
-
-def visible_events(events: Iterable[Event], team: str | None, scenario: Scenario) -> list[Event]:
-    """Events as `team` sees them: hidden causes are withheld, visible meter moves kept."""
-    out = []
-    for event in events:
-        if event.visible_to(team):
-            out.append(event)
-            continue
-        shown = tuple(c for c in event.changes if _can_see(scenario, c, team))
-        if shown:
-            out.append(Event("hidden", "undisclosed", "An undisclosed development",
-                             event.turn, changes=shown))
-    return out
-
-
-def _can_see(scenario: Scenario, change: Change, team: str | None) -> bool:
-    item = (scenario.meter_index if change.kind == "meter" else scenario.flag_index)[change.id]
-    return team is None or item.visible_to is None or team in item.visible_to
-
-
-def view(state: State, team: str) -> TeamView:
-    scenario = state.scenario
-    meters = state.meters
-    return TeamView(
-        team=team,
-        turn=state.turn,
-        meters=MappingProxyType({m: meters[m] for m in scenario.visible_meters[team]}),
-        flags=state.flags & scenario.visible_flags[team],
-        legal=legal_moves(state, team),
-        state=state,
-    )
-
-
-def belief_state(team_view: TeamView) -> State:
-    """A full state built from one team's view only, for a computer player to simulate with.
-
-    What the team cannot see is replaced by what it would assume: hidden meters and flags at
-    their starting values, other teams' secret moves never played, and only the rules and
-    injects it was told about as fired.
-    """
-    state = team_view._state
-    scenario = state.scenario
-    meters = {m.id: team_view.meters.get(m.id, m.start) for m in scenario.meters}
-    visible = scenario.visible_flags[team_view.team]
-    flags = frozenset(team_view.flags) | frozenset(
-        f.id for f in scenario.flags if f.start and f.id not in visible
-    )
-    plays = [p for p in state.history.plays
-             if p.team == team_view.team or not scenario.move_index[p.move].secret]
-    if len(plays) == len(state.history.plays):
-        history = state.history
-    else:
-        told = {e.cause.split(":", 1)[1] for e in team_view.events
-                if e.cause.startswith(("rule:", "inject:"))}
-        history = History().with_plays(plays, scenario).with_fired(
-            f for f in state.history.fired if f in told
-        )
-    return attrs.evolve(state, meters=MappingProxyType(meters), flags=flags, history=history)

@@ -1,0 +1,345 @@
+"""Who may know what: audiences, and the projection of events, orders, records and states to one.
+
+Every surface (screens, transcripts, reports, computer players) receives a projection made
+here, never the state itself. The rules are those of scenarios/README.md, "Who sees what":
+
+- a hidden meter's value and changes reach only the teams it names (and the facilitator);
+  a hidden fact likewise;
+- a secret move, and anything that would tell whether it was played (its contingency and
+  chance, a consequence whose condition names it, a rationale given only with secret moves,
+  a computer player's reason that mentions it), reaches only its team and the facilitator;
+- a private inject or consequence reaches the teams it is addressed to;
+- what an audience may not see but which moved something it can see is shown as "an
+  undisclosed development" with only the changes it may see;
+- the room (the projector) is every team at once: it sees only what every team may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from exercise.engine.model import Scenario
+from exercise.engine.state import (
+    UNDISCLOSED,
+    Change,
+    Event,
+    History,
+    Order,
+    OrderedMove,
+    Play,
+    ReasonPart,
+    State,
+    TurnRecord,
+    legal_moves,
+)
+
+
+@attrs.frozen
+class Audience:
+    """A team, the room (the projector: what every team may see), or the facilitator (everything)."""
+
+    kind: str  # "team", "room" or "facilitator"
+    team: str | None = None
+
+    @classmethod
+    def of(cls, team: str) -> Audience:
+        return cls("team", team)
+
+    def __str__(self) -> str:
+        return self.team if self.kind == "team" and self.team else self.kind
+
+
+ROOM = Audience("room")
+FACILITATOR = Audience("facilitator")
+
+
+def parse_audience(text: str, scenario: Scenario) -> Audience:
+    """`room`, `facilitator` or a team id; a ValueError naming the choices otherwise."""
+    from exercise.engine.words import suggest
+
+    if text == "room":
+        return ROOM
+    if text == "facilitator":
+        return FACILITATOR
+    if text in scenario.team_index:
+        return Audience.of(text)
+    choices = ["room", "facilitator", *scenario.team_index]
+    raise ValueError(f"unknown audience '{text}'{suggest(text, choices)} (choose {', '.join(choices)})")
+
+
+# -- what an audience may know -----------------------------------------------------------------
+def sees_meter(scenario: Scenario, audience: Audience, meter: str) -> bool:
+    if audience.kind == "facilitator":
+        return True
+    visible_to = scenario.meter_index[meter].visible_to
+    return visible_to is None or (audience.kind == "team" and audience.team in visible_to)
+
+
+def sees_flag(scenario: Scenario, audience: Audience, flag: str) -> bool:
+    if audience.kind == "facilitator":
+        return True
+    visible_to = scenario.flag_index[flag].visible_to
+    return visible_to is None or (audience.kind == "team" and audience.team in visible_to)
+
+
+def sees_change(scenario: Scenario, audience: Audience, change: Change) -> bool:
+    if change.kind == "meter":
+        return sees_meter(scenario, audience, change.id)
+    return sees_flag(scenario, audience, change.id)
+
+
+def knows_move(scenario: Scenario, audience: Audience, move: str) -> bool:
+    """Whether the audience would learn that this move was played."""
+    if audience.kind == "facilitator":
+        return True
+    found = scenario.move_index[move]
+    return not found.secret or (audience.kind == "team" and audience.team == found.team)
+
+
+def secret_moves_named(scenario: Scenario, names: Iterable[str]) -> frozenset[str]:
+    """The secret moves a set of names (move ids and tags, as in a condition) refers to."""
+    named = scenario.secret_named
+    out: frozenset[str] = frozenset()
+    for name in names:
+        found = named.get(name)
+        if found:
+            out |= found
+    return out
+
+
+def knows_names(scenario: Scenario, audience: Audience, names: Iterable[str]) -> bool:
+    """Whether every meter, fact and move (or tag) among `names` is known to the audience."""
+    if audience.kind == "facilitator":
+        return True
+    names = frozenset(names)
+    for name in names:
+        if name in scenario.meter_index and not sees_meter(scenario, audience, name):
+            return False
+        if name in scenario.flag_index and not sees_flag(scenario, audience, name):
+            return False
+    return all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
+
+
+def _addressed(event: Event, audience: Audience) -> bool:
+    if audience.kind == "facilitator" or event.audience is None:
+        return True
+    return audience.kind == "team" and audience.team in event.audience
+
+
+def _condition_names(scenario: Scenario, event: Event) -> frozenset[str]:
+    kind, ident = event.cause.kind, event.cause.id
+    if kind == "rule":
+        rule = scenario.rule_index.get(ident)
+        return rule.when.names if rule is not None else frozenset()
+    if kind == "inject" and event.condition:
+        inject = scenario.inject_index.get(ident)
+        return inject.when.names if inject is not None and inject.when is not None else frozenset()
+    if kind == "outcome":
+        outcome = scenario.outcome_index.get(ident)
+        return outcome.when.names if outcome is not None and outcome.when is not None else frozenset()
+    return frozenset()
+
+
+def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event | None:
+    """The event as the audience may see it, a stand-in for what it may not, or None."""
+    if audience.kind == "facilitator":
+        return event
+    visible = _addressed(event, audience)
+    if visible and event.move is not None:
+        visible = knows_move(scenario, audience, event.move)
+    names = _condition_names(scenario, event)
+    if visible and event.kind == "rule":
+        # A consequence whose condition names a secret move would tell whether it was played.
+        visible = all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
+    if visible and event.kind == "override":
+        visible = all(sees_change(scenario, audience, c) for c in event.changes)
+    shown = tuple(c for c in event.changes if sees_change(scenario, audience, c))
+    if not visible:
+        if not shown:
+            return None
+        return Event("hidden", UNDISCLOSED, event.turn, changes=shown)
+    changes = {}
+    if len(shown) != len(event.changes):
+        changes["changes"] = shown
+    if event.condition and not knows_names(scenario, audience, names):
+        changes["condition"] = ""
+    return attrs.evolve(event, **changes) if changes else event
+
+
+def project_events(scenario: Scenario, audience: Audience, events: Iterable[Event]) -> list[Event]:
+    out = []
+    for event in events:
+        projected = project_event(scenario, audience, event)
+        if projected is not None:
+            out.append(projected)
+    return out
+
+
+def project_reason(scenario: Scenario, audience: Audience, parts: Iterable[ReasonPart]) -> tuple[ReasonPart, ...]:
+    """The parts of a computer player's reason the audience may read."""
+    if audience.kind == "facilitator":
+        return tuple(parts)
+    out = []
+    for part in parts:
+        if part.private:
+            continue
+        if not all(knows_move(scenario, audience, m) for m in part.moves):
+            continue
+        if not all(sees_meter(scenario, audience, m) for m in part.meters):
+            continue
+        if not all(sees_flag(scenario, audience, f) for f in part.flags):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def project_order(scenario: Scenario, audience: Audience, order: Order) -> Order:
+    """The order as the audience may see it: known moves only; the rationale with public moves only.
+
+    A rationale is read out with the moves it came with: given with no public move (only
+    secret moves, or a pass), it reaches the team itself and the facilitator only, so that
+    the others cannot tell a pass from a secret move.
+    """
+    if audience.kind == "facilitator" or (audience.kind == "team" and audience.team == order.team):
+        return order
+    moves = tuple(
+        OrderedMove(om.move, tuple(p for p in om.contingent_on if knows_move(scenario, audience, p)))
+        for om in order.moves
+        if knows_move(scenario, audience, om.move)
+    )
+    rationale = order.rationale if moves else ""
+    return Order(order.team, moves, rationale, project_reason(scenario, audience, order.reason))
+
+
+def project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
+    if audience.kind == "facilitator":
+        return record
+    meters = [m.id for m in scenario.meters if sees_meter(scenario, audience, m.id)]
+    return TurnRecord(
+        turn=record.turn,
+        orders=MappingProxyType({t: project_order(scenario, audience, o) for t, o in record.orders.items()}),
+        executed=tuple(m for m in record.executed if knows_move(scenario, audience, m)),
+        events=tuple(project_events(scenario, audience, record.events)),
+        meters_before=MappingProxyType({m: record.meters_before[m] for m in meters}),
+        meters_after=MappingProxyType({m: record.meters_after[m] for m in meters}),
+        outcome=record.outcome,
+    )
+
+
+# -- observations ------------------------------------------------------------------------------
+@attrs.frozen
+class Observation:
+    """What one audience may know of an exercise: all a screen, a report or a computer player gets.
+
+    No seed and no state: chance is the audience's own business.
+    """
+
+    audience: Audience
+    turn: int
+    meters: Mapping[str, float]
+    flags: frozenset[str]
+    plays: tuple[Play, ...]  # the plays it may know of, in order
+    told: frozenset[str]  # rules and injects it was told of
+    records: tuple[TurnRecord, ...]  # the resolved turns, projected
+    pending: tuple[Event, ...]  # this turn's events so far, projected
+    outcome: str | None
+    legal: tuple = ()  # a team's observation: the moves it may order now
+
+    @property
+    def team(self) -> str | None:
+        return self.audience.team
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event so far as the audience sees it."""
+        return tuple(e for r in self.records for e in r.events) + self.pending
+
+
+def observe(state: State, audience: Audience) -> Observation:
+    """The projection of a whole state to an audience."""
+    scenario = state.scenario
+    if audience.kind == "facilitator":
+        told = frozenset(state.history.fired)
+        return Observation(audience, state.turn, state.meters, state.flags, state.history.plays, told,
+                           state.records, state.pending, state.outcome)
+    records = tuple(project_record(scenario, audience, r) for r in state.records)
+    pending = tuple(project_events(scenario, audience, state.pending))
+    told = frozenset(
+        e.cause.id for r in records for e in r.events if e.cause.kind in ("rule", "inject")
+    ) | frozenset(e.cause.id for e in pending if e.cause.kind in ("rule", "inject"))
+    return Observation(
+        audience=audience,
+        turn=state.turn,
+        meters=MappingProxyType({m.id: state.meters[m.id] for m in scenario.meters
+                                 if sees_meter(scenario, audience, m.id)}),
+        flags=frozenset(f for f in state.flags if sees_flag(scenario, audience, f)),
+        plays=tuple(p for p in state.history.plays if knows_move(scenario, audience, p.move)),
+        told=told,
+        records=records,
+        pending=pending,
+        outcome=state.outcome,
+        legal=legal_moves(state, audience.team) if audience.kind == "team" and audience.team else (),
+    )
+
+
+def view(state: State, team: str) -> Observation:
+    """A team's observation: what a team screen shows and all a computer player is given."""
+    return observe(state, Audience.of(team))
+
+
+def belief_state(scenario: Scenario, observation: Observation, seed: int) -> State:
+    """A full state built from an observation alone, for a computer player to simulate with.
+
+    What the audience cannot see is replaced by what it would assume: hidden meters and facts
+    at their starting values, other teams' secret moves never played, only the rules and
+    injects it was told of as fired. `seed` is the player's own: its what-if chances never
+    draw the real game's numbers.
+    """
+    meters = {m.id: observation.meters.get(m.id, m.start) for m in scenario.meters}
+    audience = observation.audience
+    hidden_flags = frozenset(f.id for f in scenario.flags
+                             if f.start and not sees_flag(scenario, audience, f.id))
+    history = History().with_plays(list(observation.plays), scenario).with_fired(sorted(observation.told))
+    return State(
+        scenario=scenario,
+        seed=seed,
+        turn=observation.turn,
+        meters=MappingProxyType(meters),
+        flags=frozenset(observation.flags) | hidden_flags,
+        history=history,
+        outcome=observation.outcome,
+    )
+
+
+def contingency_options(state: State, team: str) -> tuple:
+    """The moves of other teams that `team` may make one of its moves contingent on, now.
+
+    Only public moves (whether a secret move was played is never learnt). A move is left out
+    when the team can tell it cannot be played this turn: once-only and already played, or
+    cooling down (public history), or a requirement that names only what the team can see and
+    does not hold. A requirement that reads something hidden from the team is not judged:
+    leaving the move out would tell the team what it may not see.
+    """
+    from exercise.engine.state import _why_not
+
+    scenario = state.scenario
+    me = Audience.of(team)
+    out = []
+    for other in scenario.teams:
+        if other.id == team:
+            continue
+        for move in scenario.moves_by_team.get(other.id, ()):
+            if move.secret:
+                continue
+            hidden = move.requires is not None and not knows_names(scenario, me, move.requires.names)
+            if hidden:
+                probe = attrs.evolve(move, requires=None)
+                if _why_not(state, probe, state.history) is not None:
+                    continue
+            elif _why_not(state, move, state.history) is not None:
+                continue
+            out.append(move)
+    return tuple(out)

@@ -1,0 +1,211 @@
+"""Words for people, made from engine data: the one renderer of events, orders, reasons and endings.
+
+Every surface (screens, transcripts, reports) takes its words from here, after the engine
+has projected what it shows to its audience. Nothing outside this module turns an event
+into words, and nothing reads words back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from exercise.engine.model import Scenario
+from exercise.engine.state import Change, Event, Order, ReasonPart, State
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def describe_change(scenario: Scenario, change: Change) -> str:
+    if change.kind == "meter":
+        label = scenario.meter_index[change.id].label
+        delta = change.after - change.before
+        sign = "+" if delta > 0 else ""
+        return f"{label} {sign}{fmt_number(delta)} ({fmt_number(change.before)} → {fmt_number(change.after)})"
+    label = scenario.flag_index[change.id].label
+    return f"{label}: {'now true' if change.after else 'no longer true'}"
+
+
+def describe_changes(scenario: Scenario, changes: Iterable[Change]) -> str:
+    return "; ".join(describe_change(scenario, c) for c in changes)
+
+
+def team_name(scenario: Scenario, team: str | None) -> str:
+    return scenario.team_index[team].name if team in scenario.team_index else ""
+
+
+def move_label(scenario: Scenario, move: str) -> str:
+    return scenario.move_index[move].label
+
+
+def plays_words(scenario: Scenario, move: str) -> str:
+    """“Pyongyang plays ‘Declare the inventory’”."""
+    found = scenario.move_index[move]
+    return f"{team_name(scenario, found.team)} plays “{found.label}”"
+
+
+def describe_order(scenario: Scenario, order: Order, *, nothing: str = "passes") -> str:
+    if not order.moves:
+        return nothing
+    parts = []
+    for om in order.moves:
+        text = move_label(scenario, om.move)
+        if om.contingent_on:
+            text += " (only if " + " and ".join(plays_words(scenario, m) for m in om.contingent_on) + ")"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def reason_words(parts: Iterable[ReasonPart]) -> str:
+    return "; ".join(p.text for p in parts)
+
+
+def audience_names(scenario: Scenario, teams: Iterable[str]) -> str:
+    return ", ".join(team_name(scenario, t) for t in sorted(teams, key=scenario.team_order.get))
+
+
+def event_text(scenario: Scenario, event: Event) -> str:
+    """What happened, in one sentence, without its cause or changes."""
+    kind = event.kind
+    if kind == "move":
+        return move_label(scenario, event.move)
+    if kind == "contingency":
+        label = move_label(scenario, event.move)
+        if event.carried_out:
+            partners = ", ".join(move_label(scenario, m) for m in event.partners)
+            return f"{label}: carried out together with {partners}"
+        missing = scenario.move_index[event.missing]
+        return (f"{label}: not carried out, because {team_name(scenario, missing.team)} did not play "
+                f"“{missing.label}” this turn")
+    if kind == "chance":
+        move = scenario.move_index[event.move]
+        written = move.success_text if event.success else move.failure_text
+        return written or f"{move.label}: {'succeeded' if event.success else 'failed'}"
+    if kind == "rule":
+        return scenario.rule_index[event.cause.id].message
+    if kind == "inject":
+        if event.cause.kind == "inject":
+            return scenario.inject_index[event.cause.id].title
+        return event.title
+    if kind == "override":
+        change = event.changes[0] if event.changes else None
+        if change is None:
+            return "The facilitator adjusted the exercise"
+        if change.kind == "meter":
+            return f"{scenario.meter_index[change.id].label} set to {fmt_number(change.after)}"
+        return f"{scenario.flag_index[change.id].label}: {'set' if change.after else 'cleared'}"
+    if kind == "outcome":
+        return outcome_title(scenario, event)
+    return "An undisclosed development"
+
+
+def outcome_title(scenario: Scenario, event: Event) -> str:
+    title = scenario.outcome_index[event.outcome].title if event.outcome in scenario.outcome_index else ""
+    if event.forced:
+        return f"Ended by the facilitator: {title}" if title else "Ended by the facilitator"
+    return title
+
+
+def event_detail(scenario: Scenario, event: Event) -> str:
+    """The how and why of an event, in words, or "" (what the projection left of it)."""
+    kind = event.kind
+    if kind == "chance":
+        return f"chance {event.chance:.0%}, drew {event.roll:.2f}: {'success' if event.success else 'failure'}"
+    if kind == "rule":
+        return f"because {event.condition}" if event.condition else ""
+    if kind == "inject":
+        if event.trigger == "facilitator":
+            if event.cause.kind == "facilitator":
+                return event.text or "written by the facilitator"
+            return "fired by the facilitator"
+        if event.trigger == "triggered":
+            return f"triggered: {event.condition}" if event.condition else "triggered"
+        if event.trigger == "scheduled":
+            return f"scheduled for turn {event.turn}"
+        return ""
+    if kind in ("override",):
+        return f"reason: {event.reason}" if event.reason else ""
+    if kind == "outcome":
+        if event.forced:
+            return f"reason: {event.reason}" if event.reason else "no reason given"
+        return f"because {event.condition}" if event.condition else ""
+    return ""
+
+
+def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, private_mark: bool = True) -> str:
+    """One line for an event: what, why, and what changed."""
+    prefix = f"T{event.turn} " if with_turn else ""
+    team = team_name(scenario, event.team)
+    what = event_text(scenario, event)
+    detail = event_detail(scenario, event)
+    if event.kind == "move":
+        text = f"{team}: {what}"
+    elif event.kind == "contingency":
+        text = f"{team}, contingency: {what}"
+    elif event.kind == "chance":
+        text = f"{team}, chance: {what} ({detail})"
+    elif event.kind == "rule":
+        text = f"Consequence: {what}" + (f" ({detail})" if detail else "")
+    elif event.kind == "inject":
+        text = f"Inject: {what}" + (f" — {detail}" if detail else "")
+    elif event.kind == "override":
+        text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
+    elif event.kind == "outcome":
+        text = f"Ending: {what}" + (f" ({detail})" if detail else "")
+    else:
+        text = what
+    if private_mark and event.audience is not None:
+        text += f" [private: {audience_names(scenario, event.audience)}]"
+    elif private_mark and event.move is not None and scenario.move_index[event.move].secret:
+        text += " [secret]"
+    if event.changes:
+        text += f" → {describe_changes(scenario, event.changes)}"
+    return prefix + text
+
+
+def ending_words(state: State, ending: Event | None) -> tuple[str, str, str]:
+    """The ending's title, its text, and why it came about (or who chose it)."""
+    scenario = state.scenario
+    outcome = scenario.outcome_index.get(state.outcome or "")
+    if ending is not None and ending.forced:
+        title = outcome.title if outcome is not None else "Ended by the facilitator"
+        text = outcome.text if outcome is not None else ""
+        reason = ending.reason or "no reason given"
+        why = (f"Ended by the facilitator on {scenario.turn_label(state.turn)}: {reason}."
+               + (" The facilitator chose this ending; it was not reached by play." if outcome is not None else ""))
+        return title, text, why
+    if outcome is None:
+        return "Not finished", "", "The exercise is still in progress."
+    if ending is not None and ending.condition:
+        why = f"Reached on {scenario.turn_label(state.turn)}, because {ending.condition}."
+    else:
+        why = f"Reached at the end of {scenario.turn_label(state.turn)}."
+    return outcome.title, outcome.text, why
+
+
+def objective_results(state: State, audience) -> list[tuple]:
+    """Each team's objectives as the audience may judge them: (team, [(objective, met or None)], points or None, total).
+
+    An objective whose condition reads what the audience may not see (a hidden meter, another
+    team's secret move) is given as None, and then so are the team's points.
+    """
+    from exercise.engine.audience import knows_names
+    from exercise.engine.state import score
+
+    scenario = state.scenario
+    out = []
+    for team in scenario.teams:
+        if not team.objectives:
+            continue
+        result = score(state, team.id)
+        items = []
+        for objective, (_, met) in zip(team.objectives, result.met):
+            items.append((objective, met if knows_names(scenario, audience, objective.when.names) else None))
+        points = result.points if all(m is not None for _, m in items) else None
+        out.append((team, items, points, result.total))
+    return out
+
+
+def met_words(met: bool | None) -> str:
+    return "Met" if met else "Not met" if met is not None else "Not shown (it depends on what only some teams see)"
