@@ -90,7 +90,7 @@ class Start(Entry):
         if not isinstance(players, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                     for k, v in players.items()):
             raise EntryError(f"'players' must map team ids to players, not {players!r}")
-        return cls(turn=0, at=_str(data, "at", ""), version=_int(data, "version", JOURNAL_VERSION),
+        return cls(turn=_int(data, "turn", 1), at=_str(data, "at", ""), version=_int(data, "version", 1),
                    ttx=_str(data, "ttx", ""), scenario=_str(data, "scenario", ""),
                    scenario_path=_str(data, "scenario_path", ""), scenario_hash=_str(data, "scenario_hash", ""),
                    seed=_int(data, "seed"), players=players, mode=_str(data, "mode", "hotseat"),

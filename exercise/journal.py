@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2  # 2: each chance move draws from its own stream (1: one stream per turn)
 
 
 def sessions_dir() -> Path:

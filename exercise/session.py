@@ -84,7 +84,8 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
     if isinstance(entry, Start):
         players = {t.id: "human" for t in scenario.teams}
         players.update({t: normalize_player(p) for t, p in entry.players.items()})
-        return Fold(initial_state(scenario, entry.seed), entry.seed, players=MappingProxyType(players),
+        draws = 1 if entry.version < 2 else 2  # a journal replays with the draws it was played with
+        return Fold(initial_state(scenario, entry.seed, draws), entry.seed, players=MappingProxyType(players),
                     mode=entry.mode, timer=entry.timer, started_at=entry.at)
     if fold is None:
         raise JournalError("the journal does not begin with a start event")

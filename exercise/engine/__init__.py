@@ -20,7 +20,7 @@ _EXPORTS = {
         "settle_contingencies",
     ),
     "exercise.engine.audience": (
-        "FACILITATOR", "ROOM", "Audience", "Observation", "belief_state", "contingency_options", "knows_move", "knows_names", "observe",
+        "FACILITATOR", "ROOM", "Audience", "Observation", "belief_state", "contingency_options", "secret_moves_named", "knows_move", "knows_names", "observe",
         "parse_audience", "project_event", "project_events", "project_order", "project_reason", "project_record",
         "sees_flag", "sees_meter", "view",
     ),

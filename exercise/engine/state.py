@@ -202,6 +202,7 @@ class State:
     pending: tuple[Event, ...] = ()  # events of the current turn before its resolution
     records: tuple[TurnRecord, ...] = ()
     outcome: str | None = None
+    draws: int = 2  # how chance draws are made: 2, one stream per chance move; 1, one per turn (older journals)
 
 
 class _Working:
@@ -245,11 +246,12 @@ class _Working:
         )
 
 
-def initial_state(scenario: Scenario, seed: int) -> State:
+def initial_state(scenario: Scenario, seed: int, draws: int = 2) -> State:
     """The state at the start of turn 1, its start-of-turn injects already delivered."""
     state = State(
         scenario=scenario,
         seed=seed,
+        draws=draws,
         turn=1,
         meters=MappingProxyType({m.id: m.start for m in scenario.meters}),
         flags=frozenset(f.id for f in scenario.flags if f.start),
@@ -394,8 +396,20 @@ def settle_contingencies(orders: Mapping[str, Order]) -> tuple[set[str], dict[st
 
 
 def turn_rng(seed: int, turn: int) -> random.Random:
-    """The random number generator of one turn, derived from the seed and the turn alone."""
+    """The random number generator of one turn, derived from the seed and the turn alone.
+
+    Draws of format-1 journals (draws = 1): every chance move of the turn, in order.
+    """
     return random.Random(f"ttx/{seed}/{turn}")
+
+
+def chance_roll(seed: int, turn: int, move: str) -> float:
+    """The draw of one chance move, from the seed, the turn and the move alone (draws = 2).
+
+    Each chance move has its own draw, so that whether a secret move with a chance was
+    played never changes the draw of a public one in the same turn.
+    """
+    return random.Random(f"ttx/{seed}/{turn}/{move}").random()
 
 
 def resolve_turn(
@@ -446,9 +460,12 @@ def resolve_turn(
             events.append(Event("move", cause, turn, team_id, changes=changes, move=move.id))
             success = None
             if move.chance is not None:
-                if rng is None:
-                    rng = turn_rng(state.seed, turn)
-                roll = rng.random()
+                if state.draws == 1:
+                    if rng is None:
+                        rng = turn_rng(state.seed, turn)
+                    roll = rng.random()
+                else:
+                    roll = chance_roll(state.seed, turn, move.id)
                 success = roll < move.chance
                 if forced_rolls is not None and move.id in forced_rolls:
                     success = forced_rolls[move.id]
