@@ -309,3 +309,60 @@ def test_run_with_a_bad_bot_option_says_what_is_wrong(value, words):
     assert 1 == result.returncode
     assert words in result.stderr
     no_traceback(result)
+
+
+def test_run_as_the_room_hides_secret_moves_and_hidden_meters_that_the_facilitator_sees():
+    args = ("run", "sequencing_2018", "--seed", "3", "--bot", "doctrine")
+    facilitator = run_ttx(*args)
+    room = run_ttx(*args, "--as", "room")
+    seoul = run_ttx(*args, "--as", "seoul")
+    assert 0 == facilitator.returncode == room.returncode == seoul.returncode
+    assert "Quietly continue missile work" in facilitator.stdout and "DPRK ICBM progress" in facilitator.stdout
+    for result in (room, seoul):
+        assert "Quietly continue missile work" not in result.stdout
+        assert "DPRK ICBM progress" not in result.stdout
+    assert "as seen by the room" in room.stdout and "as seen by Seoul" in seoul.stdout
+
+
+def test_replay_and_report_take_an_audience_and_refuse_an_unknown_one(tmp_path):
+    journal = tmp_path / "game.jsonl"
+    assert 0 == run_ttx("run", "sequencing_2018", "--seed", "3", "--bot", "doctrine", "--journal", str(journal)).returncode
+    replay = run_ttx("replay", str(journal), "--as", "pyongyang")
+    assert 0 == replay.returncode and "Quietly continue missile work" in replay.stdout
+    assert "Quietly loosen enforcement" not in replay.stdout  # Beijing's secret
+    bad = run_ttx("replay", str(journal), "--as", "pyongang")
+    assert 1 == bad.returncode and "Traceback" not in bad.stderr
+    assert "unknown audience 'pyongang': did you mean 'pyongyang'?" in bad.stderr
+    report = run_ttx("report", str(journal), "--replays", "0")
+    assert 0 == report.returncode and "The room's version" in report.stdout
+    assert "Quietly continue missile work" not in report.stdout
+    full = run_ttx("report", str(journal), "--replays", "0", "--audience", "facilitator")
+    assert "The facilitator's version" in full.stdout and "Quietly continue missile work" in full.stdout
+
+
+def test_journals_reports_and_the_sessions_folder_are_private(tmp_path):
+    import os
+    import stat
+
+    home = tmp_path / "home"
+    env_home = {"TTX_HOME": str(home)}
+    from exercise.session import new_journal_path
+
+    old = os.environ.get("TTX_HOME")
+    os.environ.update(env_home)
+    try:
+        first, second = new_journal_path("x"), new_journal_path("x")
+    finally:
+        if old is None:
+            del os.environ["TTX_HOME"]
+        else:
+            os.environ["TTX_HOME"] = old
+    assert first != second  # claimed atomically: two sessions in one second never share a file
+    assert 0o700 == stat.S_IMODE((home / "sessions").stat().st_mode)
+    assert 0o600 == stat.S_IMODE(first.stat().st_mode)
+    journal = tmp_path / "game.jsonl"
+    run_ttx("run", "tutorial", "--seed", "1", "--journal", str(journal))
+    assert 0o600 == stat.S_IMODE(journal.stat().st_mode)
+    out = tmp_path / "report.html"
+    assert 0 == run_ttx("report", str(journal), "--format", "html", "--replays", "0", "-o", str(out)).returncode
+    assert 0o600 == stat.S_IMODE(out.stat().st_mode)

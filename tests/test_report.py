@@ -10,6 +10,8 @@ import pytest
 from conftest import FLAGSHIP, run_ttx
 from exercise.engine import load_scenario
 from exercise.render import event_text
+from exercise.report import markdown
+from exercise.session import Session
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +113,28 @@ async def test_the_ending_screen_writes_the_report_beside_the_journal(tmp_path, 
         md, page = app.screen.report_paths
         assert md.exists() and page.exists()
         assert "Ended by the facilitator" in md.read_text()
+
+
+def test_a_forced_ending_says_who_ended_it_and_why_and_credits_no_move(tmp_path):
+    from exercise.engine import FACILITATOR, ROOM
+    from exercise.play import computers, session_turn
+    from exercise.report import build
+    from exercise.transcript import render_ending
+
+    scenario = load_scenario(FLAGSHIP)
+    session = Session.start(scenario, 5, tmp_path / "s.jsonl")
+    controllers = computers(scenario, {t.id: "random" for t in scenario.teams})
+    session_turn(session, controllers)
+    session_turn(session, controllers)
+    session.end("out of class time", "verified_roadmap")
+    for audience in (ROOM, FACILITATOR):
+        data = build(session, 20, audience)
+        text = markdown(data)
+        outcome = text[text.index("## Outcome"):text.index("## Timeline")]
+        assert "Ended by the facilitator" in outcome and "out of class time" in outcome
+        assert "because" not in outcome
+        assert "The facilitator chose the ending" in text
+        assert [] == data["decisive"]["moves"]
+        assert "the facilitator ended the exercise (out of class time)" in text
+    ending = render_ending(session.state)
+    assert "Ended by the facilitator" in ending and "out of class time" in ending and "because" not in ending

@@ -12,8 +12,10 @@ from textual.reactive import reactive
 from textual.theme import Theme
 
 if TYPE_CHECKING:  # the engine and the session load when an exercise starts, not before
-    from exercise.engine import Order, Scenario, State, TurnRecord
+    from exercise.engine import Audience, Order, Scenario, State, TurnRecord
     from exercise.tui.exercise import Exercise
+
+CONSOLE_WHERE = "The facilitator console opens from the turn screen"
 
 HIGH_CONTRAST = Theme(
     name="ttx-high-contrast",
@@ -126,7 +128,7 @@ class TtxApp(App[None]):
 
         path = new_journal_path(scenario.id)
         session = Session.start(scenario, seed, path, players, {"mode": mode, "timer": timer_minutes})
-        self.exercise = Exercise(session, mode, dict(players), timer_minutes)
+        self.exercise = Exercise(session)
         self._restart_timer()
         self.state = session.state
         from exercise.tui.screens.briefing import BriefingScreen
@@ -145,7 +147,7 @@ class TtxApp(App[None]):
             message = exc.render() if isinstance(exc, ScenarioError) else str(exc)
             self.notify(message, title="Cannot resume", severity="error", timeout=12)
             return
-        self.exercise = Exercise.from_session(session)
+        self.exercise = Exercise(session)
         self._restart_timer()
         self.state = session.state
         self._reset_to_home()
@@ -207,8 +209,7 @@ class TtxApp(App[None]):
     def set_player(self, team: str, player: str) -> None:
         """Hand a team to the computer or back to people (journaled)."""
         assert self.exercise is not None
-        self.exercise.players[team] = player
-        self.exercise.session.note("player", team=team, player=player)
+        self.exercise.session.set_player(team, player)
         self.state = self.exercise.session.state
 
     # -- the turn timer ----------------------------------------------------------------
@@ -236,12 +237,12 @@ class TtxApp(App[None]):
             self.paused_left += minutes * 60
         else:
             self.deadline = time.monotonic() + minutes * 60
-        self._journal_timer("extend", minutes=minutes)
+        self._journal_timer("extend", minutes)
         self._tick()
 
-    def _journal_timer(self, action: str, **data: Any) -> None:
+    def _journal_timer(self, action: str, minutes: int = 0) -> None:
         if self.exercise is not None:
-            self.exercise.session.note("timer", action=action, **data)
+            self.exercise.session.timer_note(action, minutes)
 
     def watch_state(self, state: State | None) -> None:
         self._update_subtitle()
@@ -277,9 +278,56 @@ class TtxApp(App[None]):
         minutes, seconds = divmod(int(left), 60)
         self.clock = f"⏱ {minutes:02d}:{seconds:02d}{suffix}"
 
+    # -- who is looking --------------------------------------------------------------
+    def seat(self) -> Audience | None:
+        """Who may be looking at the screen now, which decides what the facilitator's tools show.
+
+        The topmost full screen decides (a dialog belongs to the screen it was opened from):
+        the facilitator's screens (turn, reveal, ending, and a dashboard opened from them) give
+        FACILITATOR, or in solo practice the student's team, there being no facilitator; a
+        team's own screen gives that team; the curtain gives None (nobody in particular may
+        be looking); any other screen gives the room.
+        """
+        from textual.screen import ModalScreen
+
+        from exercise.engine import FACILITATOR, ROOM, Audience
+        from exercise.tui.screens.curtain import CurtainScreen
+        from exercise.tui.screens.dashboard import DashboardScreen
+        from exercise.tui.screens.ending import EndingScreen
+        from exercise.tui.screens.reveal import RevealScreen
+        from exercise.tui.screens.team import TeamScreen
+        from exercise.tui.screens.turn import TurnScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
+            if isinstance(screen, CurtainScreen):
+                return None
+            if isinstance(screen, TeamScreen):
+                return Audience.of(screen.team_id)
+            if isinstance(screen, DashboardScreen):
+                return screen.seat
+            if isinstance(screen, (TurnScreen, RevealScreen, EndingScreen)):
+                solo = self.exercise.solo_team if self.exercise is not None else None
+                return Audience.of(solo) if solo is not None else FACILITATOR
+            break
+        return ROOM
+
+    def console_refusal(self) -> str | None:
+        """Why the facilitator console may not open now, or None when it may."""
+        from exercise.engine import FACILITATOR
+
+        if self.exercise is None:
+            return "The facilitator console opens once an exercise has started."
+        if self.exercise.mode == "solo":
+            return "Solo practice has no facilitator console: it shows what your team may not see."
+        if self.seat() != FACILITATOR:
+            return CONSOLE_WHERE + "."
+        return None
+
     # -- app-wide actions --------------------------------------------------------------
     def get_system_commands(self, screen):  # type: ignore[override]
-        """The command palette (Ctrl+P) offers the facilitator's actions by name too."""
+        """The command palette (Ctrl+P) offers the facilitator's actions by name, where the keys would work."""
         from textual.app import SystemCommand
 
         yield from super().get_system_commands(screen)
@@ -287,9 +335,12 @@ class TtxApp(App[None]):
         yield SystemCommand("High contrast", "Switch between the calm and the high-contrast theme (F4)",
                             self.action_contrast)
         if self.exercise is not None:
-            yield SystemCommand("Facilitator console", "Adjust, fire an inject, undo, timer, end (F2)",
-                                self.action_console)
-            yield SystemCommand("Dashboard", "Meters, history, facts and the timeline (F3)", self.action_dashboard)
+            if self.console_refusal() is None:
+                yield SystemCommand("Facilitator console", "Adjust, fire an inject, undo, timer, end (F2)",
+                                    self.action_console)
+            if self.seat() is not None:
+                yield SystemCommand("Dashboard", "Meters, history, facts and the timeline (F3)",
+                                    self.action_dashboard)
 
     def action_help(self) -> None:
         from exercise.tui.screens.help import HelpScreen
@@ -300,24 +351,32 @@ class TtxApp(App[None]):
     def action_console(self) -> None:
         from exercise.tui.screens.console import ConsoleScreen
 
-        if self.exercise is None:
-            self.notify("The facilitator console opens once an exercise has started.")
+        if isinstance(self.screen, ConsoleScreen):
             return
-        if not isinstance(self.screen, ConsoleScreen):
-            self.push_screen(ConsoleScreen())
+        refusal = self.console_refusal()
+        if refusal is not None:
+            self.notify(refusal)
+            return
+        self.push_screen(ConsoleScreen())
 
     def action_dashboard(self) -> None:
-        from exercise.tui.screens.curtain import CurtainScreen
+        """The dashboard, projected to whoever may be looking; only the facilitator's may show everything."""
+        from exercise.engine import FACILITATOR
         from exercise.tui.screens.dashboard import DashboardScreen
 
         if self.exercise is None:
             self.notify("The dashboard opens once an exercise has started.")
             return
-        if isinstance(self.screen, CurtainScreen):
+        if isinstance(self.screen, DashboardScreen):
             return
-        if not isinstance(self.screen, DashboardScreen):
-            self.push_screen(DashboardScreen())
+        seat = self.seat()
+        if seat is None:
+            self.notify("The curtain shows nothing: open the team's screen first.")
+            return
+        if seat == FACILITATOR:
+            self.push_screen(DashboardScreen(self.exercise.room, seat, full_view=True))
+        else:
+            self.push_screen(DashboardScreen(seat, seat))
 
     def action_contrast(self) -> None:
         self.theme = CALM if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
-

@@ -1,4 +1,4 @@
-"""The running exercise as the shell sees it: the session and how the room plays it."""
+"""The running exercise as the shell sees it: the session, and who may look at its shared screens."""
 
 from __future__ import annotations
 
@@ -6,22 +6,34 @@ from pathlib import Path
 
 import attrs
 
-from exercise.engine import Scenario
+from exercise.engine import ROOM, Audience, Scenario
+from exercise.entries import is_computer, level_of
 from exercise.session import Session
 
 
 @attrs.define
 class Exercise:
-    """The running exercise as the shell sees it: the session and how it is being played."""
+    """The running exercise: the session, read through its fold (players, mode, timer)."""
 
     session: Session
-    mode: str = "hotseat"  # "hotseat": teams at the keyboard in turn; "facilitator": one person enters all
-    players: dict[str, str] = attrs.Factory(dict)  # team id -> "human" or "computer"
-    timer_minutes: int = 0
 
     @property
     def scenario(self) -> Scenario:
         return self.session.scenario
+
+    @property
+    def mode(self) -> str:
+        """`hotseat` (teams at the keyboard in turn), `facilitator` (one person enters all), or `solo`."""
+        return self.session.mode
+
+    @property
+    def players(self) -> dict[str, str]:
+        """Who plays each team now, as the journal says: `human`, `scripted` or `computer:LEVEL`."""
+        return self.session.players
+
+    @property
+    def timer_minutes(self) -> int:
+        return self.session.timer
 
     @property
     def journal_path(self) -> Path | None:
@@ -29,21 +41,24 @@ class Exercise:
 
     def is_human(self, team: str) -> bool:
         # "scripted" teams of a `ttx run` journal are handed to people when resumed here
-        return not self.players.get(team, "human").startswith("computer")
+        return not is_computer(self.players.get(team, "human"))
 
     def level(self, team: str) -> str:
         """The computer player's level for a team: `computer:doctrine` -> `doctrine`."""
-        player = self.players.get(team, "human")
-        return player.split(":", 1)[1].strip() if ":" in player else "random"
+        return level_of(self.players.get(team, "human"))
 
     def who(self, team: str) -> str:
         return "people" if self.is_human(team) else f"computer ({self.level(team)})"
 
-    @classmethod
-    def from_session(cls, session: Session) -> Exercise:
-        start = session.events[0]
-        players = {t: str(p) for t, p in start.get("players", {}).items()}
-        for event in session.events:  # a team handed over later keeps its latest player
-            if event.get("type") == "player":
-                players[event["team"]] = event["player"]
-        return cls(session, start.get("mode", "hotseat"), players, int(start.get("timer", 0)))
+    @property
+    def solo_team(self) -> str | None:
+        """In solo practice, the one team played by a person."""
+        if self.mode != "solo":
+            return None
+        return next((t.id for t in self.scenario.teams if self.is_human(t.id)), None)
+
+    @property
+    def room(self) -> Audience:
+        """Who sees the shared screens (turn, reveal, ending): the room, or in solo practice the student's team."""
+        team = self.solo_team
+        return Audience.of(team) if team is not None else ROOM

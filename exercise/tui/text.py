@@ -1,69 +1,17 @@
-"""Plain words for events, causes and meters, shared by the screens."""
+"""Small text helpers for the screens: sparklines, signed numbers, arrows, a meter's history.
+
+Words for events, orders, reasons and endings come from `exercise.render`, after the engine
+has projected what a screen shows to its audience; nothing here reads the state itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from exercise.engine import Event, Scenario, State, visible_events
-from exercise.transcript import describe_changes, fmt_number
+from exercise.engine import Observation
+from exercise.render import fmt_number
 
-PUBLIC = "__public__"  # a viewer in no team's audience: what the whole room may see
 BARS = "▁▂▃▄▅▆▇█"
-
-
-def cause_words(scenario: Scenario, event: Event) -> str:
-    """Why something happened, in plain words."""
-    kind, _, ident = event.cause.partition(":")
-    if kind == "move":
-        move = scenario.move_index[ident]
-        return f"{scenario.team_index[move.team].name} played “{move.label}”"
-    if kind == "rule":
-        return "consequence"
-    if kind == "inject":
-        return "inject"
-    if kind == "outcome":
-        return "ending"
-    if event.cause == "facilitator":
-        return "facilitator"
-    return "undisclosed"
-
-
-def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False) -> str:
-    """One line for an event: what, why, and what changed."""
-    prefix = f"T{event.turn} " if with_turn else ""
-    team = scenario.team_index[event.team].name if event.team else ""
-    if event.kind == "move":
-        text = f"{team}: {event.text}"
-    elif event.kind == "contingency":
-        text = f"{team}, contingency: {event.text}"
-    elif event.kind == "chance":
-        text = f"{team}, chance: {event.text} ({event.detail})"
-    elif event.kind == "rule":
-        text = f"Consequence: {event.text}"
-    elif event.kind == "inject":
-        text = f"Inject: {event.text}"
-        if event.detail and event.cause == "facilitator":
-            text += f" — {event.detail}"
-    elif event.kind == "override":
-        text = f"Facilitator: {event.text} (reason: {event.detail})"
-    elif event.kind == "outcome":
-        text = f"Ending: {event.text}"
-    else:
-        text = event.text
-    if event.audience is not None:
-        names = ", ".join(scenario.team_index[t].name for t in sorted(event.audience))
-        text += f" [private: {names}]"
-    if event.changes:
-        text += f" → {describe_changes(scenario, event.changes)}"
-    return prefix + text
-
-
-def public_events(state: State, events: Iterable[Event]) -> list[Event]:
-    return visible_events(events, PUBLIC, state.scenario)
-
-
-def all_events(state: State) -> list[Event]:
-    return [e for r in state.records for e in r.events] + list(state.pending)
 
 
 def sparkline(values: Sequence[float], low: float, high: float) -> str:
@@ -76,14 +24,18 @@ def sparkline(values: Sequence[float], low: float, high: float) -> str:
     return "".join(out)
 
 
-def meter_history(state: State, meter_id: str) -> list[float]:
-    """The meter's value at the start and after each resolved turn."""
-    if not state.records:
-        return [state.meters[meter_id]]
-    values = [state.records[0].meters_before[meter_id]]
-    values += [r.meters_after[meter_id] for r in state.records]
-    if state.pending:
-        values.append(state.meters[meter_id])
+def meter_history(observation: Observation, meter_id: str) -> list[float]:
+    """The meter's value at the start and after each resolved turn, from the projected records.
+
+    The meter must be one the observation's audience sees (its records hold no other).
+    """
+    records = observation.records
+    if not records:
+        return [observation.meters[meter_id]]
+    values = [records[0].meters_before[meter_id]]
+    values += [r.meters_after[meter_id] for r in records]
+    if observation.pending:
+        values.append(observation.meters[meter_id])
     return values
 
 
@@ -96,10 +48,3 @@ def signed(delta: float) -> str:
 def arrow(delta: float) -> str:
     """Direction in a symbol too, so meaning never rests on colour alone."""
     return "▲" if delta > 0 else "▼" if delta < 0 else "="
-
-
-def public_reason(scenario: Scenario, order) -> str:
-    """A computer player's reason with every part that would reveal a secret move left out."""
-    secret = [scenario.move_index[om.move].label for om in order.moves if scenario.move_index[om.move].secret]
-    parts = [p for p in order.reason.split("; ") if not any(label in p for label in secret)]
-    return "; ".join(parts)

@@ -1,4 +1,4 @@
-"""The dashboard: every meter with its history, the facts, the turn, and the timeline."""
+"""The dashboard: every meter with its history, the facts, the turn, and the timeline, for one audience."""
 
 from __future__ import annotations
 
@@ -9,27 +9,40 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
-from exercise.transcript import fmt_number
-from exercise.tui.text import PUBLIC, all_events, event_line, meter_history, sparkline
+from exercise.engine import FACILITATOR, Audience, Observation, observe
+from exercise.render import audience_names, event_line, fmt_number
+from exercise.tui.text import meter_history, sparkline
+
+
+def audience_words(scenario, audience: Audience) -> str:
+    if audience.kind == "facilitator":
+        return "everything (facilitator view)"
+    if audience.kind == "team":
+        return f"what {scenario.team_index[audience.team].name} can see"
+    return "what every team can see"
 
 
 class DashboardScreen(Screen):
-    """Public by default, safe to project; v shows everything, for the facilitator's eyes."""
+    """Shows one audience's observation and nothing else; v shows everything, from the facilitator's screens only."""
 
     HELP = (
         "Meters with their value, bounds and history (one bar per turn, ▁ low to █ high), "
         "the facts that hold, and a timeline of everything that happened. The timeline can be "
-        "filtered by team. By default only what every team may see is shown; press v to show "
-        "hidden meters and secret moves too (facilitator only). Escape goes back."
+        "filtered by team. Opened from the turn screen, the reveal or the ending it shows what "
+        "every team may see, and v shows hidden meters and secret moves too (facilitator only); "
+        "opened from a team's screen it shows what that team may see. Escape goes back."
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("v", "toggle_all", "Show all / public"),
+        Binding("v", "toggle_all", "Full view / projected"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, audience: Audience, seat: Audience, *, full_view: bool = False) -> None:
         super().__init__()
-        self.show_all = False
+        self.base = audience  # what it shows by default
+        self.audience = audience  # what it shows now
+        self.seat = seat  # who may be looking: decides what opens from here
+        self.full_view = full_view  # whether v may show everything
 
     def compose(self) -> ComposeResult:
         state = self.app.state  # type: ignore[attr-defined]
@@ -53,30 +66,32 @@ class DashboardScreen(Screen):
         self.refresh_all()
         self.query_one("#dash-meters", DataTable).focus()
 
-    def refresh_all(self) -> None:
+    def observation(self) -> Observation | None:
         state = self.app.state  # type: ignore[attr-defined]
-        if state is None:
+        return None if state is None else observe(state, self.audience)
+
+    def refresh_all(self) -> None:
+        seen = self.observation()
+        if seen is None:
             return
-        scenario = state.scenario
-        mode = "everything (facilitator view)" if self.show_all else "what every team can see"
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
         clock = self.app.clock  # type: ignore[attr-defined]
+        where = "ended" if seen.outcome else f"{scenario.turn_label(seen.turn)} of {scenario.turns}"
         self.query_one("#dash-title", Static).update(
-            f"[b]Dashboard[/b] — {scenario.turn_label(state.turn)} of {scenario.turns}"
-            + (f" — {clock}" if clock else "") + f" — showing {mode}"
+            f"[b]Dashboard[/b] — {where}" + (f" — {clock}" if clock else "")
+            + f" — showing {audience_words(scenario, self.audience)}"
         )
         table = self.query_one("#dash-meters", DataTable)
         table.clear(columns=True)
         table.add_columns("Meter", "Value", "Range", "History", "Seen by")
         for meter in scenario.meters:
-            if meter.visible_to is not None and not self.show_all:
+            if meter.id not in seen.meters:
                 continue
-            history = meter_history(state, meter.id)
-            seen = "everyone" if meter.visible_to is None else ", ".join(
-                scenario.team_index[t].name for t in sorted(meter.visible_to))
-            table.add_row(meter.label, fmt_number(state.meters[meter.id]),
+            who = "everyone" if meter.visible_to is None else audience_names(scenario, meter.visible_to)
+            table.add_row(meter.label, fmt_number(seen.meters[meter.id]),
                           f"{fmt_number(meter.min)}–{fmt_number(meter.max)}",
-                          sparkline(history, meter.min, meter.max), seen)
-        flags = [f for f in scenario.flags if f.id in state.flags and (self.show_all or f.visible_to is None)]
+                          sparkline(meter_history(seen, meter.id), meter.min, meter.max), who)
+        flags = [f for f in scenario.flags if f.id in seen.flags]
         self.query_one("#dash-flags", Static).update(
             "\n".join(f"✓ {f.label}" for f in flags) or "None of the scenario's facts holds yet."
         )
@@ -84,14 +99,12 @@ class DashboardScreen(Screen):
 
     @on(Select.Changed, "#timeline-filter")
     def refresh_timeline(self) -> None:
-        state = self.app.state  # type: ignore[attr-defined]
-        scenario = state.scenario
+        seen = self.observation()
+        if seen is None:
+            return
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
         team = self.query_one("#timeline-filter", Select).value
-        from exercise.engine import visible_events
-
-        events = all_events(state)
-        if not self.show_all:
-            events = visible_events(events, PUBLIC, scenario)
+        events = list(seen.events)
         if team:
             events = [e for e in events if e.team == team or (e.audience and team in e.audience)
                       or (e.team is None and e.audience is None)]
@@ -99,7 +112,12 @@ class DashboardScreen(Screen):
         self.query_one("#timeline", Static).update("\n".join(lines) or "Nothing has happened yet.")
 
     def action_toggle_all(self) -> None:
-        self.show_all = not self.show_all
+        if not self.full_view:
+            solo = self.app.exercise is not None and self.app.exercise.mode == "solo"  # type: ignore[attr-defined]
+            self.notify("Solo practice shows only what your team may see." if solo else
+                        "The full view is the facilitator's: it opens from the turn screen's dashboard.")
+            return
+        self.audience = self.base if self.audience == FACILITATOR else FACILITATOR
         self.refresh_all()
 
     def action_back(self) -> None:
