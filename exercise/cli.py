@@ -122,79 +122,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # -- run -------------------------------------------------------------------------------
-def _as_move(item: Any, where: str) -> Any:
-    from exercise.engine.state import OrderedMove
-
-    if isinstance(item, str):
-        return OrderedMove(item)
-    if isinstance(item, dict):
-        unknown = set(item) - {"move", "if"}
-        if unknown:
-            raise UserError(f"{where}: unknown key '{sorted(unknown)[0]}' (a move is {{ move = \"…\", if = [\"…\"] }})")
-        move = item.get("move")
-        cond = item.get("if", [])
-        if isinstance(cond, str):
-            cond = [cond]
-        if not isinstance(move, str) or not isinstance(cond, list) or not all(isinstance(c, str) for c in cond):
-            raise UserError(f"{where}: a contingent move is {{ move = \"id\", if = [\"id\", …] }}")
-        return OrderedMove(move, tuple(cond))
-    raise UserError(f"{where}: a move is a move id or {{ move = \"…\", if = [\"…\"] }}")
-
-
 def load_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
     """Read a scripted orders file; names are checked against the scenario up front."""
-    from exercise.engine.loader import ScenarioError, read_source
-    from exercise.engine.words import suggest
-
-    import tomli
-
-    from exercise.engine.state import Order
+    from exercise.orders_file import OrdersFileError, read_orders
 
     try:
-        text, _ = read_source(path)
-    except ScenarioError as exc:
-        raise UserError(exc.render()) from None
-    try:
-        doc = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}:{exc.colno}: TOML syntax: {exc.msg}") from None
-    unknown = set(doc) - {"orders"}
-    if unknown:
-        raise UserError(f"{path}: unknown key '{sorted(unknown)[0]}' (an orders file has [[orders]] tables)")
-    items = doc.get("orders", [])
-    if not isinstance(items, list):
-        raise UserError(f"{path}: 'orders' must be an array of tables ([[orders]])")
-    script: dict[int, dict[str, Order]] = {}
-    teams = list(scenario.team_index)
-    moves = list(scenario.move_index)
-    for i, item in enumerate(items):
-        where = f"{path}: orders[{i}]"
-        if not isinstance(item, dict):
-            raise UserError(f"{where}: must be a table")
-        extra = set(item) - {"turn", "team", "moves", "rationale"}
-        if extra:
-            key = sorted(extra)[0]
-            raise UserError(f"{where}: unknown key '{key}'{suggest(key, ['turn', 'team', 'moves', 'rationale'])}")
-        turn, team = item.get("turn"), item.get("team")
-        if isinstance(turn, bool) or not isinstance(turn, int) or not 1 <= turn <= scenario.turns:
-            raise UserError(f"{where}: 'turn' must be a whole number from 1 to {scenario.turns}, not {turn!r}")
-        if team not in scenario.team_index:
-            raise UserError(f"{where}: unknown team {team!r}{suggest(str(team), teams)}")
-        raw_moves = item.get("moves", [])
-        if not isinstance(raw_moves, list):
-            raise UserError(f"{where}: 'moves' must be an array")
-        ordered = tuple(_as_move(m, f"{where}.moves[{j}]") for j, m in enumerate(raw_moves))
-        for om in ordered:
-            for name in (om.move, *om.contingent_on):
-                if name not in scenario.move_index:
-                    raise UserError(f"{where}: unknown move '{name}'{suggest(name, moves)}")
-        rationale = item.get("rationale", "")
-        if not isinstance(rationale, str):
-            raise UserError(f"{where}: 'rationale' must be a string")
-        if team in script.get(turn, {}):
-            raise UserError(f"{where}: a second order for {team} on turn {turn}")
-        script.setdefault(turn, {})[team] = Order(team, ordered, rationale)
-    return script
+        return read_orders(path, scenario)
+    except OrdersFileError as exc:
+        raise UserError(str(exc)) from None
 
 
 def parse_bots(values: Sequence[str] | None, scenario: Scenario) -> dict[str, str]:
@@ -336,6 +271,53 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         print(render(report, scenario))
     return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Check every expectation of every scenario named; exit 1 when one fails."""
+    import json
+    import os
+
+    from exercise.expectations import check, render
+
+    failed = 0
+    out: list[dict[str, Any]] = []
+    show = sys.stderr.isatty() and not args.quiet
+    jobs = args.jobs or min(2, os.cpu_count() or 1)
+    for name in args.scenarios:
+        scenario = open_scenario(name)
+        path = str(resolve_scenario_path(name))
+        if not scenario.expectations:
+            print(f"{scenario.title}: no expectations ([[expect]] tables) to check")
+            continue
+        results = []
+        for i, expectation in enumerate(scenario.expectations, start=1):
+            def progress(done: int, total: int, i: int = i) -> None:
+                if show:
+                    sys.stderr.write(f"\r  {scenario.id}: expectation {i} of {len(scenario.expectations)}, "
+                                     f"{done}/{total} games   ")
+                    sys.stderr.flush()
+
+            try:
+                results.append(check(path, scenario, expectation, jobs, progress))
+            except Exception as exc:  # an orders file named by a strategy that cannot be used, say
+                from exercise.orders_file import OrdersFileError
+
+                if isinstance(exc, OrdersFileError):
+                    raise UserError(f"{path}: expect '{expectation.id}': {exc}") from None
+                raise
+        if show:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+        failed += sum(1 for r in results if not r.passed)
+        if args.json:
+            out.append({"scenario": scenario.id, "results": [
+                {"id": r.expectation.id, "check": r.expectation.check, "passed": r.passed, "measured": r.measured,
+                 "figures": r.figures} for r in results]})
+        else:
+            print(render(scenario, results))
+    if args.json:
+        print(json.dumps(out, indent=2))
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def read_session(args: argparse.Namespace) -> Any:
@@ -554,6 +536,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("test", help="check a scenario's expectations ([[expect]]) by simulation")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or bundled scenarios' names")
+    p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 where there are 2 cores)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("report", help="an after-action report of a journaled session (Markdown or HTML)")
     p.add_argument("journal", metavar="JOURNAL")

@@ -35,6 +35,15 @@ class Scripted:
         return order if order is not None else self.fallback.choose(observation, rng)
 
 
+class Passer:
+    """Passes every turn: the strategy of doing nothing."""
+
+    name = "pass"
+
+    def choose(self, observation: Observation, rng) -> Order:
+        return Order(observation.team or "")
+
+
 def computers(scenario: Scenario, levels: Mapping[str, str]) -> dict[str, Controller]:
     """A computer player for each team named, at its level (`doctrine`, or `computer:doctrine`)."""
     return {team: make_player(level_of(level) if ":" in level else level, scenario, team)

@@ -20,13 +20,20 @@ def game_seed(seed: int, index: int) -> int:
     return seed * 1_000_003 + index
 
 
-def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
-    """One game; a small picklable summary of it."""
+def play_one(path: str, seed: int, levels: Mapping[str, str],
+             strategies: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One game; a small picklable summary of it.
+
+    `strategies` replaces some teams' computer players: `pass` (never moves), or an orders
+    file (the team's scripted orders, passing on the turns it does not name).
+    """
     from exercise.engine import initial_state, legal_moves, resolve_turn, score
     from exercise.play import choose, computers
 
     scenario = _scenario(path)
     players = computers(scenario, levels)
+    for team, strategy in (strategies or {}).items():
+        players[team] = _strategy(path, scenario, team, strategy)
     state = initial_state(scenario, seed)
     ever_legal: set[str] = set()
     stuck: list[tuple[int, str]] = []
@@ -55,6 +62,21 @@ def play_one(path: str, seed: int, levels: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _strategy(path: str, scenario, team: str, strategy: str):
+    from exercise.play import Passer, Scripted, computers
+
+    if strategy == "pass":
+        return Passer()
+    if strategy in ("random", "doctrine", "lookahead"):
+        return computers(scenario, {team: strategy})[team]
+    if (path, strategy) not in _CACHE:
+        from exercise.orders_file import read_orders
+
+        orders = read_orders(str(Path(path).parent / strategy), scenario)
+        _CACHE[(path, strategy)] = {turn: o[team] for turn, o in orders.items() if team in o}
+    return Scripted(_CACHE[(path, strategy)], Passer())
+
+
 def _ranges(state) -> dict[str, list[float]]:
     values: dict[str, list[float]] = {m: [] for m in state.meters}
     for record in state.records:
@@ -65,7 +87,7 @@ def _ranges(state) -> dict[str, list[float]]:
     return {m: [min(v), max(v)] if v else [state.meters[m]] * 2 for m, v in values.items()}
 
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[Any, Any] = {}
 
 
 def _scenario(path: str):
@@ -76,13 +98,14 @@ def _scenario(path: str):
     return _CACHE[path]
 
 
-def _play_chunk(args: tuple[str, list[int], dict[str, str]]) -> list[dict[str, Any]]:
-    path, seeds, levels = args
-    return [play_one(path, s, levels) for s in seeds]
+def _play_chunk(args: tuple) -> list[dict[str, Any]]:
+    path, seeds, levels, strategies = args
+    return [play_one(path, s, levels, strategies) for s in seeds]
 
 
 def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+              progress: Callable[[int, int], None] | None = None,
+              strategies: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Play `runs` games; with jobs > 1, in that many processes. Results in game order."""
     seeds = [game_seed(seed, i) for i in range(runs)]
     chunk = 25
@@ -92,13 +115,13 @@ def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: 
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_play_chunk, [(path, c, dict(levels)) for c in chunks]):
+            for part in pool.imap(_play_chunk, [(path, c, dict(levels), dict(strategies or {})) for c in chunks]):
                 results.extend(part)
                 if progress:
                     progress(len(results), runs)
     else:
         for c in chunks:
-            results.extend(_play_chunk((path, c, dict(levels))))
+            results.extend(_play_chunk((path, c, dict(levels), dict(strategies or {}))))
             if progress:
                 progress(len(results), runs)
     return results

@@ -21,6 +21,9 @@ from exercise.engine.conditions import (
 )
 from exercise.engine.locate import locate
 from exercise.engine.model import (
+    EXPECTATION_CHECKS,
+    LEVELS,
+    Expectation,
     NO_EFFECTS,
     Citation,
     Doctrine,
@@ -205,7 +208,7 @@ class _Checker:
 
 _FIELDS = {
     "top": ("format", "scenario", "sources", "teams", "meters", "flags", "moves", "rules",
-            "injects", "outcomes", "debrief"),
+            "injects", "outcomes", "debrief", "expect"),
     "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
     "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
     "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
@@ -224,6 +227,8 @@ _FIELDS = {
     "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
     "debrief": ("questions",),
+    "expects": ("id", "text", "check", "players", "runs", "seed", "ending", "min", "max", "count", "turn",
+                "team", "strategy"),
 }
 
 
@@ -308,7 +313,7 @@ class _Builder:
         if id_ in RESERVED or id_ in ("set", "clear"):
             self.check.add("E206", f"{path}.id", f"'{id_}' is a reserved word of the format", True)
             return None
-        scoped = kind in ("source", "team", "objective")
+        scoped = kind in ("source", "team", "objective", "expect")
         key = f"{kind}:{id_}" if scoped else id_
         if key in self.ids:
             first = self.ids[key]
@@ -434,11 +439,12 @@ class _Builder:
         rules = self.check.tables(doc, "rules")
         injects = self.check.tables(doc, "injects")
         outcomes = self.check.tables(doc, "outcomes", required=True)
+        expects = self.check.tables(doc, "expect")
 
         # Pass 1: every id, so references and conditions can be checked in any order.
         for kind, tables in (("source", sources), ("team", teams), ("meter", meters),
                              ("flag", flags), ("move", moves), ("rule", rules),
-                             ("inject", injects), ("outcome", outcomes)):
+                             ("inject", injects), ("outcome", outcomes), ("expect", expects)):
             for path, table in tables:
                 check.unknown_keys(table, path, _FIELDS[kind + "s"])
                 table["__id"] = self.declare(kind, table, path)
@@ -494,6 +500,7 @@ class _Builder:
             ):
                 check.add("E204", f"teams[{built_teams.index(team)}]",
                           f"team '{team.id}' has no moves: give it moves or set moves_per_turn = 0")
+        built_expects = [self.expectation(p, t, turns) for p, t in expects]
         debrief = check.get(doc, "", "debrief", dict, {}) or {}
         check.unknown_keys(debrief, "debrief", _FIELDS["debrief"])
         questions = check.string_list(debrief, "debrief", "questions")
@@ -516,6 +523,7 @@ class _Builder:
             turn_length=turn_length,
             turn_labels=turn_labels,
             debrief=questions,
+            expectations=built_expects,
             format=FORMAT_VERSION,
             path=name,
             content_hash=content_hash,
@@ -730,6 +738,58 @@ class _Builder:
             to=self.audience(t, path, "to"),
             effects=self.effects(t, path, "effects"),
             sources=self.citations(t, path),
+        )
+
+    def expectation(self, path: str, t: dict, turns: int) -> Expectation | None:
+        """An `[[expect]]` table: what it claims, and the figures the claim needs."""
+        check, g = self.check, self.check.get
+        kind = g(t, path, "check", str, "", required=True)
+        if kind and kind not in EXPECTATION_CHECKS:
+            check.add("E204", f"{path}.check", f"'check' must be one of {', '.join(EXPECTATION_CHECKS)}, not "
+                      f"'{kind}'" + suggest(kind, EXPECTATION_CHECKS), True)
+        players: dict[str, str] = {}
+        raw = t.get("players", "doctrine")
+        if isinstance(raw, str):
+            raw = {team: raw for team in self.known("team")}
+        if not isinstance(raw, dict):
+            check.add("E201", f"{path}.players", f"'players' must be a level (a string) or a table of team = level,"
+                      f" not {_describe(raw)}", True)
+            raw = {}
+        for team, level in raw.items():
+            if self.ref("team", team, f"{path}.players", "team") and level not in LEVELS:
+                check.add("E204", f"{path}.players.{team}", f"unknown level '{level}'" + suggest(str(level), LEVELS)
+                          + f" (levels: {', '.join(LEVELS)})", True)
+            players[team] = str(level)
+        for team in self.known("team"):
+            players.setdefault(team, "doctrine")
+        runs = g(t, path, "runs", int, 200)
+        if not 1 <= runs <= 100_000:
+            check.add("E204", f"{path}.runs", f"'runs' must be from 1 to 100000, not {runs}", True)
+        ending = g(t, path, "ending", str, None)
+        if ending is not None:
+            self.ref("outcome", ending, f"{path}.ending", "ending")
+        team = g(t, path, "team", str, None)
+        if team is not None:
+            self.ref("team", team, f"{path}.team", "team")
+        bounds = {}
+        for key in ("min", "max"):
+            value = self.number(t, path, key)
+            if value is not None and not 0 <= value <= 1:
+                check.add("E204", f"{path}.{key}", f"'{key}' is a share from 0 to 1, not {value}", True)
+            bounds[key] = value
+        turn = g(t, path, "turn", int, None)
+        if turn is not None and not 1 <= turn <= turns:
+            check.add("E204", f"{path}.turn", f"'turn' {turn} is outside the scenario's turns 1..{turns}", True)
+        needs = {"ending_share": ("ending",), "ending_not_before": ("ending", "turn"),
+                 "endings_spread": (), "no_decisive_move": (), "strategy_below_doctrine": ("team", "strategy")}
+        for key in needs.get(kind, ()):
+            if key not in t:
+                check.add("E205", path, f"missing required key '{key}' (a '{kind}' expectation names it)")
+        return Expectation(
+            id=t["__id"] or "", text=g(t, path, "text", str, "", required=True), check=kind,
+            players=tuple(sorted(players.items())), runs=runs, seed=g(t, path, "seed", int, 1), ending=ending,
+            min=bounds["min"], max=bounds["max"], count=g(t, path, "count", int, None), turn=turn, team=team,
+            strategy=g(t, path, "strategy", str, None),
         )
 
     def outcome(self, path: str, t: dict) -> Outcome | None:

@@ -189,6 +189,34 @@ class Outcome:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
+LEVELS = ("random", "doctrine", "lookahead")  # the computer players, weakest first
+
+EXPECTATION_CHECKS = ("ending_share", "endings_spread", "ending_not_before", "no_decisive_move",
+                      "strategy_below_doctrine")
+
+
+@attrs.frozen(eq=False, repr=False)
+class Expectation:
+    """A claim about play, checked by simulation (`ttx test`): the author's design intent, written down.
+
+    `check` says which claim; the other fields are its figures (see scenarios/README.md, expect).
+    """
+
+    id: str
+    text: str
+    check: str
+    players: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)  # team -> level
+    runs: int = 200
+    seed: int = 1
+    ending: str | None = None
+    min: float | None = None
+    max: float | None = None
+    count: int | None = None
+    turn: int | None = None
+    team: str | None = None
+    strategy: str | None = None  # "pass", "random", or an orders file (path relative to the scenario)
+
+
 @attrs.frozen(eq=False, repr=False)
 class Scenario:
     """Everything a scenario file says, validated; the engine's static half."""
@@ -208,6 +236,7 @@ class Scenario:
     turn_length: str = "one turn"
     turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     debrief: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=tuple)
     format: int = 1
     path: str = ""
     content_hash: str = ""

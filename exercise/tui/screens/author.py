@@ -147,19 +147,15 @@ class AuthorScreen(Screen):
     @work(thread=True, exclusive=True)
     def fast_forward(self, scenario: Scenario, turn: int, team: str) -> None:
         """The computer plays every team up to the chosen turn (in a worker: it may take a moment)."""
-        from exercise.bots import bot_rng, make_player
-        from exercise.engine import view
+        from exercise.play import controllers_for, session_turn
         from exercise.session import Session, new_journal_path
 
         players = {t.id: "computer:doctrine" for t in scenario.teams}
         session = Session.start(scenario, 1, new_journal_path(scenario.id), players,
                                 {"mode": "facilitator", "timer": 0})
-        bots = {t.id: make_player("doctrine", scenario, t.id) for t in scenario.teams}
+        controllers = controllers_for(scenario, players)
         while session.state.outcome is None and session.state.turn < turn:
-            state = session.state
-            for t in scenario.teams:
-                session.submit(bots[t.id].choose(view(state, t.id), bot_rng(1, t.id, state.turn)))
-            session.resolve()
+            session_turn(session, controllers)
         self.app.call_from_thread(self._preview, session, team)
 
     def _preview(self, session, team: str) -> None:
@@ -168,11 +164,10 @@ class AuthorScreen(Screen):
 
         if session.state.outcome is not None:
             self.notify(f"The exercise ended before that turn ({session.state.outcome}).", severity="warning")
-        players = dict(session.players)
-        players[team] = "human"
-        session.note("player", team=team, player="human")
+        else:
+            session.set_player(team, "human")
         app = self.app
-        app.exercise = Exercise(session, "facilitator", players, 0)  # type: ignore[attr-defined]
+        app.exercise = Exercise(session)  # type: ignore[attr-defined]
         app.state = session.state  # type: ignore[attr-defined]
         app.show_turn()  # type: ignore[attr-defined]
         if session.state.outcome is None:

@@ -10,11 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
 from exercise.session import JournalError
-from exercise.transcript import fmt_number
+from exercise.render import fmt_number
 
 
 class ConsoleScreen(ModalScreen[None]):
-    """Facilitator only: shows every meter, hidden ones included."""
+    """Facilitator only: shows every meter, hidden ones included.
+
+    It opens only over the facilitator's screens (`TtxApp.console_refusal`): never from a
+    team's screen, the curtain, or a dialog opened from them.
+    """
 
     HELP = (
         "Adjust: set a meter or a fact, with the reason the class will see. Injects: fire one of "

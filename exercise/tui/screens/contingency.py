@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,11 @@ from exercise.engine import Move, Scenario
 
 
 class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
-    """A move carried out only if every chosen move of another team is played this turn."""
+    """A move carried out only if every chosen move of another team is played this turn.
+
+    It lists only the moves the team may name: other teams' public moves that it cannot tell
+    are unavailable. A secret move is never listed: whether it was played is never learnt.
+    """
 
     HELP = (
         "Tick the moves of other teams your move depends on: it is carried out only if all of "
@@ -25,23 +31,22 @@ class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
         Binding("ctrl+s", "confirm", "Confirm"),
     ]
 
-    def __init__(self, scenario: Scenario, move: Move, current: tuple[str, ...]) -> None:
+    def __init__(self, scenario: Scenario, move: Move, options: Sequence[Move], current: tuple[str, ...]) -> None:
+        """`options`: the other teams' moves this team may name (`exercise.engine.contingency_options`)."""
         super().__init__()
         self.scenario = scenario
         self.move = move
+        self.options = tuple(options)
         self.current = current
 
     def compose(self) -> ComposeResult:
-        options = []
-        for team in self.scenario.teams:
-            if team.id == self.move.team:
-                continue
-            for other in self.scenario.moves_by_team.get(team.id, ()):
-                options.append((f"{team.name}: {other.label}", other.id, other.id in self.current))
+        options = [(f"{self.scenario.team_index[other.team].name}: {other.label}", other.id, other.id in self.current)
+                   for other in self.options if other.team != self.move.team]
         with VerticalScroll(id="contingency", classes="dialog"):
             yield Label(f"Carry out “{self.move.label}” only if these are played this turn:",
                         classes="section-title")
-            yield Label("Space ticks a move; Ctrl+S confirms; Escape cancels.", classes="hint")
+            yield Label("Space ticks a move; Ctrl+S confirms; Escape cancels." if options else
+                        "No other team's move can be named this turn.", classes="hint")
             yield SelectionList[str](*options, id="contingent-on")
             with Horizontal(classes="buttons"):
                 yield Button("Confirm", id="confirm", variant="primary")

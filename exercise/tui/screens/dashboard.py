@@ -53,12 +53,12 @@ class DashboardScreen(Screen):
             yield Label("Meters", classes="section-title")
             yield DataTable(id="dash-meters", cursor_type="row", zebra_stripes=True)
             yield Label("Facts", classes="section-title")
-            yield Static("", id="dash-flags")
+            yield Static("", id="dash-flags", markup=False)
             with Horizontal(id="timeline-head"):
                 yield Label("Timeline", classes="section-title")
                 yield Select([("Every team", "")] + [(t.name, t.id) for t in scenario.teams],
                              value="", allow_blank=False, id="timeline-filter")
-            yield Static("", id="timeline")
+            yield Static("", id="timeline", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -5,16 +5,23 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from exercise.engine import TurnRecord
-from exercise.transcript import describe_order, fmt_number
-from exercise.tui.text import arrow, event_line, public_events, public_reason, signed
+from exercise.engine import ROOM, TurnRecord, ending_event, project_event, project_record
+from exercise.render import describe_order, ending_words, event_line, fmt_number, reason_words
+from exercise.tui.text import arrow, signed
+
+SECTIONS = (
+    ("Injects and facilitator actions", ("inject", "override")),
+    ("Moves, contingencies and chances", ("move", "contingency", "chance", "hidden")),
+    ("Consequences", ("rule",)),
+)
 
 
 class RevealScreen(Screen):
-    """Shown to the whole room: secret moves stay hidden, as the scenario says."""
+    """Shown to the whole room: the turn's record projected to the room, and nothing else."""
 
     HELP = (
         "The reveal shows every team's public moves and rationale, which contingencies held, "
@@ -26,13 +33,15 @@ class RevealScreen(Screen):
 
     def __init__(self, record: TurnRecord) -> None:
         super().__init__()
-        self.record = record
+        self.record = record  # the whole record: projected when shown
+        self.shown: TurnRecord | None = None  # the record as the room may see it, once composed
 
     def compose(self) -> ComposeResult:
         state = self.app.state  # type: ignore[attr-defined]
         scenario = state.scenario
-        record = self.record
-        events = public_events(state, record.events)
+        audience = self.app.exercise.room  # type: ignore[attr-defined]
+        record = self.shown = project_record(scenario, audience, self.record)
+        mine = audience.team  # solo practice: the student's own team, whose order is whole
         yield Header()
         with VerticalScroll(id="reveal"):
             yield Static(f"[b]Reveal — {scenario.turn_label(record.turn)}[/b]", classes="screen-title")
@@ -42,51 +51,45 @@ class RevealScreen(Screen):
                 order = record.orders.get(team.id)
                 if order is None:
                     continue
-                public_moves = [om for om in order.moves if not scenario.move_index[om.move].secret]
-                hidden = len(order.moves) - len(public_moves)
-                shown = describe_order(scenario, type(order)(team.id, tuple(public_moves), order.rationale))
-                if not order.moves:
-                    shown = "passed"
-                elif not public_moves:
-                    shown = "no public move"
-                line = f"[b]{team.name}[/b]: {shown}"
-                if hidden:
-                    line += f" (+{hidden} secret move{'s' if hidden > 1 else ''})"
+                nothing = "passed" if team.id == mine else "no public move"
+                line = f"[b]{escape(team.name)}[/b]: {escape(describe_order(scenario, order, nothing=nothing))}"
                 if order.rationale:
-                    line += f"\n    Rationale: “{order.rationale}”"
-                reason = public_reason(scenario, order) if order.reason else ""
+                    line += f"\n    Rationale: “{escape(order.rationale)}”"
+                reason = reason_words(order.reason)
                 if reason:
-                    line += f"\n    Why (computer): {reason}"
+                    line += f"\n    Why (computer): {escape(reason)}"
                 lines.append(line)
             yield Static("\n".join(lines), id="reveal-orders")
-            sections = [
-                ("Injects and facilitator actions", ("inject", "override")),
-                ("Moves, contingencies and chances", ("move", "contingency", "chance", "hidden")),
-                ("Consequences", ("rule",)),
-            ]
-            for title, kinds in sections:
-                chosen = [e for e in events if e.kind in kinds]
+            for title, kinds in SECTIONS:
+                chosen = [e for e in record.events if e.kind in kinds]
                 if chosen:
                     yield Label(title, classes="section-title")
-                    yield Static("\n".join("• " + event_line(scenario, e) for e in chosen))
-            yield Label("Meters everyone can see", classes="section-title")
+                    yield Static("\n".join("• " + event_line(scenario, e) for e in chosen), markup=False)
+            yield Label("Meters everyone can see" if audience == ROOM else "Meters you can see",
+                        classes="section-title")
             yield DataTable(id="reveal-meters", cursor_type="none", show_cursor=False)
             if record.outcome:
-                outcome = next(o for o in scenario.outcomes if o.id == record.outcome)
+                ending = ending_event(state)
+                if ending is not None:
+                    ending = project_event(scenario, audience, ending)
+                title, text, why = ending_words(state, ending)
                 yield Label("The exercise ends", classes="section-title")
-                yield Static(f"[b]{outcome.title}[/b]\n{outcome.text}", id="reveal-outcome")
+                yield Static(f"[b]{escape(title)}[/b]\n" + escape("\n".join(p for p in (text.strip(), why) if p)),
+                             id="reveal-outcome")
             yield Static("Press Enter to continue.", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        record = self.shown
+        assert record is not None
         table = self.query_one("#reveal-meters", DataTable)
         table.add_columns("Meter", "Before", "After", "Change")
         for meter in scenario.meters:
-            if meter.visible_to is not None:
+            if meter.id not in record.meters_after:
                 continue
-            before = self.record.meters_before[meter.id]
-            after = self.record.meters_after[meter.id]
+            before = record.meters_before[meter.id]
+            after = record.meters_after[meter.id]
             table.add_row(meter.label, fmt_number(before), fmt_number(after),
                           f"{arrow(after - before)} {signed(after - before)}")
 

@@ -1,4 +1,4 @@
-"""A team's own screen: its private brief and injects, what it can see, and its orders."""
+"""A team's own screen: its private brief and news, what it can see, and its orders; all from its observation."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, DataTable, Footer, Header, Input, Label, SelectionList, Static
 
-from exercise.engine import IllegalOrder, Move, Order, OrderedMove, move_status, view
-from exercise.transcript import fmt_number
-from exercise.tui.text import all_events, event_line
+from exercise.engine import (
+    IllegalOrder,
+    Move,
+    Observation,
+    Order,
+    OrderedMove,
+    contingency_options,
+    move_status,
+    view,
+)
+from exercise.render import event_line, fmt_number, plays_words
 
 
 class TeamScreen(Screen[bool]):
@@ -39,9 +47,14 @@ class TeamScreen(Screen[bool]):
     def state(self):
         return self.app.state  # type: ignore[attr-defined]
 
+    def observation(self) -> Observation:
+        """All this screen shows of the exercise: the team's own projection."""
+        return view(self.state, self.team_id)
+
     def compose(self) -> ComposeResult:
         state = self.state
         scenario = state.scenario
+        seen = self.observation()
         team = scenario.team_index[self.team_id]
         existing = self.app.exercise.session.pending.get(self.team_id)  # type: ignore[attr-defined]
         if existing is not None:
@@ -58,11 +71,11 @@ class TeamScreen(Screen[bool]):
                 with Collapsible(title="Private brief", collapsed=False, id="private-brief"):
                     yield Static(team.private_brief.strip() or "(no private brief)")
                 yield Label("For your eyes only", classes="section-title")
-                yield Static(self._private_text(), id="private-events")
+                yield Static(self._private_text(seen), id="private-events", markup=False)
                 yield Label("What you can see", classes="section-title")
                 yield DataTable(id="team-meters", cursor_type="none", show_cursor=False)
-                flags = [scenario.flag_index[f].label for f in sorted(view(state, self.team_id).flags)]
-                yield Static("Facts: " + ("; ".join(flags) if flags else "none yet"), id="team-flags")
+                flags = [f.label for f in scenario.flags if f.id in seen.flags]
+                yield Static("Facts: " + ("; ".join(flags) if flags else "none yet"), id="team-flags", markup=False)
             with VerticalScroll(id="team-right"):
                 yield Label(f"Your moves: choose up to {team.moves_per_turn}", classes="section-title")
                 options = []
@@ -76,7 +89,8 @@ class TeamScreen(Screen[bool]):
                 yield Static("", id="move-detail")
                 yield Static("", id="contingency-summary")
                 with Collapsible(title=f"Not available now ({len(unavailable)})", collapsed=True):
-                    yield Static("\n".join(unavailable) or "Every move is available.", id="unavailable")
+                    yield Static("\n".join(unavailable) or "Every move is available.", id="unavailable",
+                                 markup=False)
                 yield Input(existing.rationale if existing else "", placeholder="Rationale: why these moves? (optional)",
                             id="rationale", max_length=500)
                 with Horizontal(classes="buttons"):
@@ -88,7 +102,7 @@ class TeamScreen(Screen[bool]):
         scenario = self.state.scenario
         table = self.query_one("#team-meters", DataTable)
         table.add_columns("Meter", "Value", "Range")
-        visible = view(self.state, self.team_id).meters
+        visible = self.observation().meters
         for meter in scenario.meters:
             if meter.id in visible:
                 table.add_row(meter.label, fmt_number(visible[meter.id]),
@@ -107,13 +121,11 @@ class TeamScreen(Screen[bool]):
             marks.append("once")
         return move.label + (f"  ({', '.join(marks)})" if marks else "")
 
-    def _private_text(self) -> str:
-        state = self.state
-        scenario = state.scenario
-        lines = []
-        for event in all_events(state):
-            if event.audience is not None and self.team_id in event.audience:
-                lines.append(event_line(scenario, event, with_turn=True))
+    def _private_text(self, seen: Observation) -> str:
+        """The news addressed to this team (its projection keeps only what it may read)."""
+        scenario = self.state.scenario
+        lines = [event_line(scenario, e, with_turn=True) for e in seen.events
+                 if e.audience is not None and self.team_id in e.audience]
         return "\n".join(lines) if lines else "Nothing private yet."
 
     @on(SelectionList.SelectionHighlighted, "#moves")
@@ -168,10 +180,7 @@ class TeamScreen(Screen[bool]):
             text = f"“{scenario.move_index[move_id].label}”"
             others = self.contingencies.get(move_id, ())
             if others:
-                text += " only if " + " and ".join(
-                    f"{scenario.team_index[scenario.move_index[o].team].name} plays “{scenario.move_index[o].label}”"
-                    for o in others
-                )
+                text += " only if " + " and ".join(plays_words(scenario, o) for o in others)
             parts.append(text)
         limit = scenario.team_index[self.team_id].moves_per_turn
         over = f" — too many: choose at most {limit}" if len(parts) > limit else ""
@@ -199,7 +208,10 @@ class TeamScreen(Screen[bool]):
                 self.contingencies.pop(move.id, None)
             self._update_contingencies()
 
-        self.app.push_screen(ContingencyScreen(self.state.scenario, move, self.contingencies.get(move.id, ())), done)
+        options = contingency_options(self.state, self.team_id)
+        self.app.push_screen(
+            ContingencyScreen(self.state.scenario, move, options, self.contingencies.get(move.id, ())), done
+        )
 
     def build_order(self) -> Order:
         selected = self.query_one("#moves", SelectionList).selected

@@ -9,13 +9,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from exercise.bots import bot_rng, make_player
-from exercise.engine import IllegalOrder, Order, State, view
-from exercise.tui.text import event_line, public_events
+from exercise.engine import ROOM, IllegalOrder, Order, State, observe
+from exercise.play import choose, controllers_for
+from exercise.render import event_line
+
+# Said every turn, whether or not a team has private news: a count would tell the room it exists.
+PRIVATE_NEWS = "Teams may have private news on their own screens."
 
 
 class TurnScreen(Screen):
-    """What the whole room may see during a turn: never a team's orders before the reveal."""
+    """The room's projection of the turn: never a team's orders before the reveal, nor its private news."""
 
     HELP = (
         "The turn screen is safe to project. Enter opens the highlighted team's orders "
@@ -38,7 +41,7 @@ class TurnScreen(Screen):
         with VerticalScroll(id="turn"):
             yield Static("", id="turn-title", classes="screen-title")
             yield Label("This turn's injects", classes="section-title")
-            yield Static("", id="turn-injects")
+            yield Static("", id="turn-injects", markup=False)
             yield Label("Orders", classes="section-title")
             yield DataTable(id="teams", cursor_type="row")
             yield Static("", id="turn-hint", classes="hint")
@@ -64,12 +67,14 @@ class TurnScreen(Screen):
             f"[b]{scenario.title}[/b] — {scenario.turn_label(state.turn)} of {scenario.turns}"
             f" ({scenario.turn_length} each)"
         )
-        shown = public_events(state, state.pending)
-        private = sum(1 for e in state.pending if e.audience is not None)
-        lines = [event_line(scenario, e) for e in shown]
-        if private:
-            lines.append(f"({private} private inject(s) are waiting on the teams' own screens.)")
-        self.query_one("#turn-injects", Static).update("\n".join(lines) or "No injects this turn.")
+        room = self.exercise.room
+        shown = observe(state, room).pending
+        if room == ROOM:
+            lines = [event_line(scenario, e) for e in shown] or ["No public injects this turn."]
+            lines.append(PRIVATE_NEWS)
+        else:  # solo practice: the student's own projection, private news included
+            lines = [event_line(scenario, e) for e in shown] or ["No injects this turn."]
+        self.query_one("#turn-injects", Static).update("\n".join(lines))
         table = self.query_one("#teams", DataTable)
         row = table.cursor_row
         table.clear()
@@ -101,9 +106,8 @@ class TurnScreen(Screen):
     @work(thread=True, group="computer")
     def computer_order(self, team: str, state: State) -> None:
         """The computer chooses in a worker thread so the screen never freezes."""
-        scenario = state.scenario
-        player = make_player(self.exercise.level(team), scenario, team)
-        order = player.choose(view(state, team), bot_rng(self.exercise.session.seed, team, state.turn))
+        controller = controllers_for(state.scenario, {team: self.exercise.players[team]})[team]
+        order = choose(state, team, controller, self.exercise.session.seed)
         self.app.call_from_thread(self._computer_submit, order, state.turn)
 
     def _computer_submit(self, order: Order, turn: int) -> None:
