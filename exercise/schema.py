@@ -14,6 +14,8 @@ TEXT = {"type": "string"}
 NUMBER = {"type": "number"}
 CONDITION = {"type": "string", "description": "a condition: see 'conditions' in the format reference"}
 IDS = {"type": "array", "items": ID}
+LEVEL = {"enum": ["random", "doctrine", "lookahead"]}
+SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 EFFECTS = {
     "type": "object",
     "description": "meter = change (a number); set / clear = arrays of flag ids",
@@ -109,6 +111,15 @@ def scenario_schema() -> dict[str, Any]:
                 "sources": SOURCES,
             })),
             "debrief": table([], {"questions": array_of(TEXT)}),
+            "expect": array_of(table(["id", "text", "check"], {
+                "id": ID, "text": TEXT,
+                "check": {"enum": ["ending_share", "endings_spread", "ending_not_before", "no_decisive_move",
+                                   "strategy_below_doctrine"]},
+                "players": {"oneOf": [LEVEL, {"type": "object", "additionalProperties": LEVEL}]},
+                "runs": {"type": "integer", "minimum": 1, "maximum": 100000}, "seed": {"type": "integer"},
+                "ending": ID, "min": SHARE, "max": SHARE, "count": {"type": "integer", "minimum": 1},
+                "turn": {"type": "integer", "minimum": 1}, "team": ID, "strategy": TEXT,
+            }, "a claim about play, checked by simulation with `ttx test`")),
         },
     }
 

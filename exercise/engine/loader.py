@@ -750,6 +750,10 @@ class _Builder:
         players: dict[str, str] = {}
         raw = t.get("players", "doctrine")
         if isinstance(raw, str):
+            if raw not in LEVELS:
+                check.add("E204", f"{path}.players", f"unknown level '{raw}'" + suggest(raw, LEVELS)
+                          + f" (levels: {', '.join(LEVELS)})", True)
+                raw = "doctrine"
             raw = {team: raw for team in self.known("team")}
         if not isinstance(raw, dict):
             check.add("E201", f"{path}.players", f"'players' must be a level (a string) or a table of team = level,"
