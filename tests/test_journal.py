@@ -49,7 +49,7 @@ def test_each_accepted_action_is_one_line_on_disk_before_the_call_returns(scenar
 
 def test_resume_folds_the_journal_to_the_same_state(scenario, tmp_path):
     path = tmp_path / "s.jsonl"
-    live = Session.start(scenario, 9, path)
+    live = Session.start(scenario, 2, path)
     live.submit(Order("a", (OrderedMove("declare", ("peace",)),)))
     live.submit(Order("b", (OrderedMove("peace", ("declare",)),)))
     live.resolve()

@@ -110,9 +110,14 @@ async def test_the_ending_screen_writes_the_report_beside_the_journal(tmp_path, 
         await pilot.press("w")
         await app.workers.wait_for_complete()
         await settle(pilot)
-        md, page = app.screen.report_paths
-        assert md.exists() and page.exists()
-        assert "Ended by the facilitator" in md.read_text()
+        import stat
+
+        paths = app.screen.report_paths
+        names = sorted(p.name.split(".", 1)[1] for p in paths)
+        assert ["facilitator.report.html", "facilitator.report.md", "room.report.html", "room.report.md"] == names
+        room = next(p for p in paths if p.name.endswith(".room.report.md"))
+        assert "Ended by the facilitator" in room.read_text() and "The room's version" in room.read_text()
+        assert all(0o600 == stat.S_IMODE(p.stat().st_mode) for p in paths)
 
 
 def test_a_forced_ending_says_who_ended_it_and_why_and_credits_no_move(tmp_path):

@@ -109,8 +109,8 @@ def test_a_contingency_may_not_name_another_teams_secret_move():
 
 
 def test_a_move_with_chance_applies_its_effects_then_success_or_failure():
-    """Step 4: "A move's `effects` apply; then, if it has a `chance`, one draw from the turn's random
-    number generator decides between `success` and `failure`."
+    """Step 4: "A move's `effects` apply; then, if it has a `chance`, one draw decides between
+    `success` and `failure`."
     """
     body = (
         move("sure", "a", effects="{ m = 1 }", chance="1.0", success="{ m = 10 }", failure="{ m = -10 }",
@@ -140,13 +140,16 @@ def test_a_chance_is_drawn_from_the_seeded_generator_so_seeds_give_both_results(
     assert {True, False} == results
 
 
-def test_the_draw_of_a_turn_depends_only_on_the_seed_and_the_turn_number():
-    """"The random number generator of a turn is derived from the exercise's seed and the turn number"."""
-    body = move("gamble", chance="0.5", success="{ m = 1 }") + move("other_gamble", "b", chance="0.5")
+def test_the_draw_of_a_chance_move_depends_only_on_the_seed_the_turn_and_the_move():
+    """Step 4: "Each chance move has its own draw, derived from the exercise's seed, the turn and the move:
+    whether another move with a chance (a secret one, say) was played never changes it"."""
+    body = move("other_gamble", "a", chance="0.5", secret="true") + move("gamble", "b", chance="0.5",
+                                                                           success="{ m = 1 }")
     sc = scenario(body)
-    for seed in range(20):
-        busy, _ = play(sc, {"b": ["other_gamble"]}, {"a": ["gamble"]}, seed=seed)
-        quiet, _ = play(sc, {}, {"a": ["gamble"]}, seed=seed)
+    for seed in range(40):  # Alpha's secret gamble resolves first: Bravo's draw must not move with it
+        busy, _ = play(sc, {"a": ["other_gamble"], "b": ["gamble"]}, seed=seed)
+        quiet, _ = play(sc, {"b": ["gamble"]}, seed=seed)
+        assert ("b", "gamble") == (busy.history.plays[-1].team, busy.history.plays[-1].move)
         assert busy.history.plays[-1].success == quiet.history.plays[-1].success
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import MINI
 from exercise.cli import build_app
+from exercise.render import reason_words
 from exercise.session import Session, list_sessions
 from tui_helpers import screen_text, settle, tick_moves
 
@@ -435,7 +436,7 @@ def test_solo_refuses_an_unknown_team_or_level_in_one_line():
 async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
     import threading
 
-    import exercise.tui.screens.turn as turn_module
+    import exercise.play as play_module
     from exercise.engine import Order
 
     release = threading.Event()
@@ -445,7 +446,7 @@ async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
             release.wait(5)
             return Order(team_view.team, reason="thought slowly")
 
-    monkeypatch.setattr(turn_module, "make_player", lambda level, scenario, team: SlowPlayer())
+    monkeypatch.setattr(play_module, "make_player", lambda level, scenario, team: SlowPlayer())
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -464,7 +465,7 @@ async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
         release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert "thought slowly" == app.exercise.session.pending["b"].reason
+        assert "thought slowly" == reason_words(app.exercise.session.pending["b"].reason)
 
 
 async def test_the_contingency_dialog_is_keyboard_first():
@@ -484,3 +485,175 @@ async def test_the_contingency_dialog_is_keyboard_first():
         await settle(pilot)
         assert {"us_peace_declaration": ("dprk_declare_inventory",)} == app.screen.contingencies
         assert "only if Pyongyang plays “Declare the nuclear inventory”" in screen_text(app)
+
+
+# -- secrecy: every screen shows a projection, and the facilitator's tools stay the facilitator's ----
+async def to_flagship_turn(pilot, mode: str = "hotseat") -> None:
+    await settle(pilot)
+    if mode != "hotseat":
+        from textual.widgets import Select
+
+        pilot.app.screen.query_one("#mode", Select).value = mode
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert "TurnScreen" == screen_name(pilot.app)
+
+
+def palette_titles(app) -> set[str]:
+    return {c.title for c in app.get_system_commands(app.screen)}
+
+
+async def test_in_hot_seat_neither_the_console_nor_the_full_view_opens_from_the_curtain_or_a_team_screen():
+    app = build_app(["play", "sequencing_2018", "--seed", "3"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_flagship_turn(pilot)
+        await pilot.press("down", "down", "enter")  # Seoul's row
+        await settle(pilot)
+        assert "CurtainScreen" == screen_name(app)
+        for key in ("f2", "f3"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert "CurtainScreen" == screen_name(app)
+        assert not {"Facilitator console", "Dashboard"} & palette_titles(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "TeamScreen" == screen_name(app) and "seoul" == app.screen.team_id
+        assert "DPRK ICBM progress" not in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "TeamScreen" == screen_name(app)
+        assert "Facilitator console" not in palette_titles(app)
+        # F3 from a team's screen: the dashboard as Seoul may see it, and v does not widen it.
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "DashboardScreen" == screen_name(app)
+        assert "what Seoul can see" in screen_text(app)
+        await pilot.press("v")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "what Seoul can see" in text
+        assert "DPRK ICBM progress" not in text and "everything (facilitator view)" not in text
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "DashboardScreen" == screen_name(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        # Nor from a dialog opened from the team's screen.
+        await pilot.press("space", "c")
+        await settle(pilot)
+        assert "ContingencyScreen" == screen_name(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "ContingencyScreen" == screen_name(app)
+        assert "Facilitator console" not in palette_titles(app)
+        # The palette's dashboard, from the dialog, is Seoul's too.
+        dashboard = next(c for c in app.get_system_commands(app.screen) if c.title == "Dashboard")
+        dashboard.callback()
+        await settle(pilot)
+        assert "DashboardScreen" == screen_name(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "what Seoul can see" in screen_text(app)
+        assert "DPRK ICBM progress" not in screen_text(app)
+
+
+async def test_the_reveal_shows_nothing_of_a_secret_move():
+    app = build_app(["play", "sequencing_2018", "--seed", "3"])
+    orders = {"washington": ["us_pompeo_visit"], "pyongyang": ["dprk_quiet_missile_work"],
+              "seoul": ["rok_exchanges"], "beijing": ["prc_back_phased"]}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_flagship_turn(pilot, mode="facilitator")
+        for moves in orders.values():
+            await pilot.press("n")
+            await settle(pilot)
+            await tick_moves(pilot, moves)
+            app.screen.query_one("#rationale").value = "Keep the deterrent"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "RevealScreen" == screen_name(app)
+        assert "dprk_quiet_missile_work" in app.state.records[-1].executed
+        text = screen_text(app)
+        assert "Pyongyang: no public move" in text
+        for hidden in ("Quietly continue missile work", "secret move", "DPRK ICBM progress"):
+            assert hidden not in text, hidden
+        assert text.count("Keep the deterrent") == 3  # Pyongyang's rationale came with no public move
+        # The dashboard opened from the reveal is the room's; v shows everything, for the facilitator.
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "DPRK ICBM progress" not in screen_text(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "DPRK ICBM progress" in screen_text(app)
+        assert "Quietly continue missile work" in screen_text(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "DPRK ICBM progress" not in screen_text(app)
+
+
+async def test_an_ending_chosen_in_the_console_says_the_facilitator_ended_it_and_why():
+    from textual.widgets import Select
+
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_mini(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "ConsoleScreen" == screen_name(app)
+        app.screen.query_one("#console-tabs").active = "tab-turn"
+        await settle(pilot)
+        app.screen.query_one("#end-outcome", Select).value = "peace_out"
+        app.screen.query_one("#end-reason").value = "Out of time for today"
+        await pilot.click("#end")
+        await settle(pilot)
+        assert "EndingScreen" == screen_name(app)
+        text = screen_text(app)
+        assert "Peace" in text
+        assert "Ended by the facilitator" in text
+        assert "Out of time for today" in text
+        assert "because" not in text  # the chosen ending's condition never held
+
+
+async def test_the_contingency_dialog_lists_no_secret_move_of_another_team():
+    from exercise.engine import contingency_options
+
+    app = build_app(["play", "sequencing_2018", "--seed", "3"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_flagship_turn(pilot, mode="facilitator")
+        await pilot.press("n")  # Washington
+        await settle(pilot)
+        await pilot.press("space", "c")
+        await settle(pilot)
+        assert "ContingencyScreen" == screen_name(app)
+        listed = app.screen.query_one("#contingent-on")
+        values = {listed.get_option_at_index(i).value for i in range(listed.option_count)}
+        scenario = app.state.scenario
+        assert {m.id for m in contingency_options(app.state, "washington")} == values
+        assert not {m.id for m in scenario.moves if m.secret} & values
+        text = screen_text(app)
+        assert "Quietly continue missile work" not in text
+        assert "Quietly loosen enforcement at the border" not in text
+
+
+async def test_solo_practice_shows_the_students_own_projection_and_no_facilitator_tools():
+    app = build_app(["solo", "sequencing_2018", "--as", "seoul", "--seed", "4", "--level", "random"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # past the briefing
+        await settle(pilot)
+        assert "TurnScreen" == screen_name(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "TurnScreen" == screen_name(app)
+        assert "Facilitator console" not in palette_titles(app)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "DashboardScreen" == screen_name(app)
+        await pilot.press("v")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "what Seoul can see" in text
+        assert "DPRK ICBM progress" not in text

@@ -15,8 +15,6 @@ if TYPE_CHECKING:  # the engine and the session load when an exercise starts, no
     from exercise.engine import Audience, Order, Scenario, State, TurnRecord
     from exercise.tui.exercise import Exercise
 
-CONSOLE_WHERE = "The facilitator console opens from the turn screen"
-
 HIGH_CONTRAST = Theme(
     name="ttx-high-contrast",
     primary="#FFFF00",
@@ -322,7 +320,7 @@ class TtxApp(App[None]):
         if self.exercise.mode == "solo":
             return "Solo practice has no facilitator console: it shows what your team may not see."
         if self.seat() != FACILITATOR:
-            return CONSOLE_WHERE + "."
+            return "The facilitator console opens from the turn screen."
         return None
 
     # -- app-wide actions --------------------------------------------------------------

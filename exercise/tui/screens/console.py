@@ -9,8 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
-from exercise.session import JournalError
+from exercise.engine import FACILITATOR, observe
 from exercise.render import fmt_number
+from exercise.session import JournalError
 
 
 class ConsoleScreen(ModalScreen[None]):
@@ -31,11 +32,12 @@ class ConsoleScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         state = self.app.state  # type: ignore[attr-defined]
         scenario = state.scenario
-        targets = [(f"{m.label} (meter, now {fmt_number(state.meters[m.id])}, {fmt_number(m.min)}–{fmt_number(m.max)})", m.id)
-                   for m in scenario.meters]
-        targets += [(f"{f.label} (fact, now {'true' if f.id in state.flags else 'false'})", f.id)
+        seen = observe(state, FACILITATOR)
+        targets = [(f"{m.label} (meter, now {fmt_number(seen.meters[m.id])},"
+                     f" {fmt_number(m.min)}–{fmt_number(m.max)})", m.id) for m in scenario.meters]
+        targets += [(f"{f.label} (fact, now {'true' if f.id in seen.flags else 'false'})", f.id)
                     for f in scenario.flags]
-        injects = [(f"{i.title}" + (" (already fired)" if i.id in state.history.fired else ""), i.id)
+        injects = [(f"{i.title}" + (" (already fired)" if i.id in seen.told else ""), i.id)
                    for i in scenario.injects]
         with VerticalScroll(id="console", classes="dialog"):
             yield Label(f"Facilitator console — {scenario.turn_label(state.turn)}", classes="section-title")

@@ -29,7 +29,8 @@ class TeamScreen(Screen[bool]):
         "Tick up to your allowed number of moves with Space (arrows to move). The box on the "
         "right explains the highlighted move and its sources. Press c on a ticked move to make "
         "it contingent on another team's move this turn. Write a short rationale, then Ctrl+S "
-        "to submit. Moves you cannot play now are listed with the reason."
+        "to submit. Moves you cannot play now are listed with the reason. F3 opens the dashboard "
+        "as your team may see it."
     )
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit orders"),
