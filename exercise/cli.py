@@ -100,8 +100,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             if args.simulate:
                 from exercise.simulate import run_games, simulation_warnings
 
-                levels = {t.id: "random" for t in scenario.teams}
-                games = run_games(str(path), args.simulate, 1, levels)
+                # Random players find what any play can reach; doctrine players, what only a
+                # deliberate sequence reaches (a verified roadmap): a warning needs both to miss it.
+                games = []
+                for level in ("random", "doctrine"):
+                    games += run_games(str(path), args.simulate, 1, {t.id: level for t in scenario.teams})
                 seen = {(w.code, w.path.split(".when")[0].split(".requires")[0]) for w in warnings}
                 warnings += [w for w in simulation_warnings(scenario, games, text)
                              if (w.code, w.path.split(".when")[0]) not in seen]
@@ -502,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     p.add_argument("--strict", action="store_true", help="warnings make the check fail too")
     p.add_argument("--simulate", type=int, default=0, metavar="GAMES",
-                   help="also play GAMES random games to find what never happens (300 is a good number)")
+                   help="also play GAMES random and GAMES doctrine games to find what never happens (300 is a good number)")
     p.add_argument("--no-warnings", action="store_true", help="report errors only")
     p.set_defaults(func=cmd_check)
 

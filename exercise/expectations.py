@@ -73,7 +73,10 @@ def check(path: str, scenario: Scenario, exp: Expectation, jobs: int = 1,
         least = exp.count or 20
         worst: tuple[float, str, str] = (0.0, "", "")
         for move in scenario.moves:
-            played = [g["outcome"] for g in games if g["executed"].get(move.id)]
+            # Played at least two turns before the end: the last step of an ending completes it,
+            # a move that decides it does so early.
+            played = [g["outcome"] for g in games
+                      if move.id in g["first_played"] and g["first_played"][move.id] <= g["turn"] - 2]
             if len(played) < least:
                 continue
             ending, count = Counter(played).most_common(1)[0]
@@ -81,7 +84,8 @@ def check(path: str, scenario: Scenario, exp: Expectation, jobs: int = 1,
             if share > worst[0]:
                 worst = (share, move.id, ending)
         ok = worst[0] <= ceiling
-        words = (f"most decisive: {worst[1]} → {worst[2]} in {_pct(worst[0])} of the games it was played ({n} games)"
+        words = (f"most decisive: {worst[1]} → {worst[2]} in {_pct(worst[0])} of the games it was played two or more "
+                 f"turns before the end ({n} games)"
                  if worst[1] else f"no move was played in {least} of {n} games")
         return Result(exp, ok, words, {"share": worst[0], "move": worst[1], "ending": worst[2]})
     if kind == "strategy_below_doctrine":

@@ -20,8 +20,10 @@ def fmt_number(value: float) -> str:
 def describe_change(scenario: Scenario, change: Change) -> str:
     if change.kind == "meter":
         label = scenario.meter_index[change.id].label
-        delta = change.after - change.before
+        delta = change.amount
         sign = "+" if delta > 0 else ""
+        if change.before is None:  # a projection: the delta alone
+            return f"{label} {sign}{fmt_number(delta)}"
         return f"{label} {sign}{fmt_number(delta)} ({fmt_number(change.before)} → {fmt_number(change.after)})"
     label = scenario.flag_index[change.id].label
     return f"{label}: {'now true' if change.after else 'no longer true'}"

@@ -88,24 +88,33 @@ def doctrine_games(flagship, team: str, games: int = 25):
     return seen
 
 
-def test_washington_never_eases_sanctions_before_a_verified_step(flagship):
-    """Doctrine: 'no sanctions relief before any verified step'."""
+def test_washington_never_eases_sanctions_before_a_verified_step_unless_in_step_with_one(flagship):
+    """Doctrine: "no sanctions relief before any verified step" (red line); "sanctions relief only as
+    inspectors go in" (sequencing): before a verified step, relief is offered only contingent on one."""
     relief = {m.id for m in flagship.moves if "relief" in m.tags and m.team == "washington"}
+    offered = 0
     for state, order in doctrine_games(flagship, "washington"):
         if "verified_step" not in state.history.count:
-            assert not relief & {om.move for om in order.moves}
+            for om in order.moves:
+                if om.move in relief:
+                    offered += 1
+                    assert om.contingent_on and all(
+                        "verified_step" in flagship.move_index[c].tags for c in om.contingent_on), om
+    assert offered, "Washington never offered relief for inspectors"
 
 
-def test_washington_offers_corresponding_measures_only_in_step_with_a_verified_step(flagship):
-    """Doctrine: 'a corresponding measure only in step with a verified step'."""
+def test_washington_offers_corresponding_measures_only_in_step_with_a_step_by_pyongyang(flagship):
+    """Doctrine: 'a corresponding measure only in step with a step by Pyongyang' (the declaration
+    or a verified step)."""
     offered = 0
     for state, order in doctrine_games(flagship, "washington"):
         for om in order.moves:
             move = flagship.move_index[om.move]
-            if "corresponding_measure" in move.tags and "verified_step" not in state.history.count:
+            if "corresponding_measure" in move.tags and "declaration" not in state.history.count:
                 offered += 1
                 assert om.contingent_on, f"{om.move} offered with no condition"
-                assert all("verified_step" in flagship.move_index[c].tags for c in om.contingent_on)
+                assert all({"verified_step", "declaration"} & set(flagship.move_index[c].tags)
+                           for c in om.contingent_on)
     assert offered, "Washington never offered a corresponding measure"
 
 

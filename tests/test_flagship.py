@@ -74,6 +74,7 @@ def test_relief_before_any_verified_step_slides_toward_de_facto_recognition(scen
     late, late_records = play(
         scenario,
         {"pyongyang": ["dprk_declare_inventory"]},
+        {"pyongyang": ["dprk_admit_inspectors"]},
         {"washington": ["us_ease_sanctions"]},
     )
     assert "premature_relief" not in fired_rules(late_records)
@@ -111,7 +112,7 @@ def test_the_icbm_clock_runs_every_month_without_inspections(scenario):
     """'fearing a closing window to deny a deliverable ICBM capability' (GRASP/Korea)."""
     start = initial_state(scenario, 1).meters["icbm_progress"]
     state, _ = play(scenario, {}, {}, {})
-    assert start + 15 == state.meters["icbm_progress"]
+    assert start + 15 == state.meters["icbm_progress"]  # 5 a month
     inspected, _ = play(scenario, {"pyongyang": ["dprk_declare_inventory"]},
                         {"pyongyang": ["dprk_admit_inspectors"]}, {})
     assert inspected.meters["icbm_progress"] < state.meters["icbm_progress"]
@@ -129,3 +130,28 @@ def test_quiet_missile_work_is_secret_from_the_other_teams(scenario):
     assert "dprk_quiet_missile_work" in {p.move for p in view(state, "pyongyang").plays}
     assert "dprk_quiet_missile_work" not in {p.move for p in view(state, "seoul").plays}
     assert not any(e.move == "dprk_quiet_missile_work" for e in view(state, "seoul").events)
+
+
+def test_a_declaration_is_not_a_verified_step_until_inspectors_confirm_it(scenario):
+    """'a declaration, verification, and dismantlement regime' (GRASP/Korea): the declaration may be
+    padded, and only a verification mission tells; a padded one exposed suspends the talks."""
+    verdicts = set()
+    for seed in range(40):
+        state, records = play(
+            scenario,
+            {"pyongyang": ["dprk_declare_inventory"]},
+            {"pyongyang": ["dprk_admit_inspectors"]},
+            {"washington": ["us_verification_mission"]},
+            seed=seed,
+        )
+        rules = fired_rules(records)
+        assert "verified_step" not in {t for p in state.history.plays[:1]
+                                       for t in scenario.move_index[p.move].tags}
+        if "declaration_verified" in rules:
+            verdicts.add("confirmed")
+            assert "declaration_confirmed" in state.flags
+        if "padding_exposed" in rules:
+            verdicts.add("exposed")
+            assert {"declaration_exposed", "talks_suspended"} <= state.flags
+            assert "inspectors_admitted" not in state.flags
+    assert {"confirmed", "exposed"} == verdicts

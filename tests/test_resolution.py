@@ -92,7 +92,7 @@ def test_a_secret_move_is_hidden_from_other_teams_but_its_public_meter_changes_a
     other = project_events(sc, Audience.of("b"), record.events)
     assert ["hidden"] == [e.kind for e in other]
     assert "bribe" not in json.dumps([(event_text(sc, e), str(e.cause), event_detail(sc, e), e.move) for e in other])
-    assert [("m", 50, 55)] == [(c.id, c.before, c.after) for c in other[0].changes]
+    assert [("m", 5)] == [(c.id, c.amount) for c in other[0].changes]
     assert [] == list(view(state, "b").plays)
 
 
@@ -674,6 +674,20 @@ def test_a_meter_with_visible_to_is_seen_only_by_those_teams():
     state = initial_state(sc, 1)
     assert ({"m", "hidden"}, {"m"}) == (set(view(state, "a").meters), set(view(state, "b").meters))
 
+
+
+def test_undisclosed_changes_of_a_turn_come_as_one_development_after_the_others_in_deltas_only():
+    """Who sees what: "Something an audience may not see, but which moved a meter or fact it can see, is
+    shown to it as "an undisclosed development" with only those changes"; one per turn, placed after
+    the turn's other events, so that its place cannot tell whose it was."""
+    sc = scenario(move("bribe", secret="true", effects="{ m = 5 }") + move("tip", "b", secret="true",
+                                                                          effects="{ m = 2 }")
+                  + move("shout", "c", effects="{ m = 1 }"), teams="abc")
+    _, (record,) = play(sc, {"a": ["bribe"], "b": ["tip"], "c": ["shout"]})
+    seen = project_events(sc, Audience.of("c"), record.events)
+    assert ["move", "hidden"] == [e.kind for e in seen]
+    assert [("m", None, 1)] == [(c.id, c.before, c.amount) for c in seen[0].changes]
+    assert [("m", 7)] == [(c.id, c.amount) for c in seen[1].changes]
 
 
 def test_a_change_to_a_meter_a_team_cannot_see_is_not_shown_to_it():

@@ -57,6 +57,8 @@ def forbidden(scenario: Scenario, audience: Audience) -> set[str]:
     for move in scenario.moves:
         if not knows_move(scenario, audience, move.id):
             words |= {move.label, move.id} | {t for t in (move.success_text, move.failure_text) if t}
+        elif move.chance is not None and not _sees_both_results(scenario, audience, move):
+            words |= {t for t in (move.success_text, move.failure_text) if t}
     for inject in scenario.injects:
         if inject.to is not None and (audience.kind != "team" or audience.team not in inject.to):
             words |= {inject.title} | ({inject.text} if inject.text else set())
@@ -66,6 +68,13 @@ def forbidden(scenario: Scenario, audience: Audience) -> set[str]:
         if private or names_secret:
             words.add(rule.message)
     return words
+
+
+def _sees_both_results(scenario: Scenario, audience: Audience, move) -> bool:
+    """Whether the audience may see everything a chance move's success and failure change."""
+    effects = (move.success, move.failure)
+    return (all(sees_meter(scenario, audience, m) for e in effects for m, _ in e.meters)
+            and all(sees_flag(scenario, audience, f) for e in effects for f in e.set | e.clear))
 
 
 def surfaces(session: Session, audience: Audience, replays: int = 0) -> dict[str, str]:

@@ -251,6 +251,31 @@ class LookaheadPlayer(DoctrinePlayer):
             reasons.append(refused[0])
         return Order(self.team, order.moves, reason=tuple(reasons))
 
+    def _reciprocate(self, state: State, order: Order, others: dict[str, DoctrinePlayer],
+                     orders: dict[str, Order]) -> None:
+        """Assume a team whose doctrine waits for our move answers our contingent offer in kind.
+
+        Two doctrines that each wait for the other make a synchronized exchange; looking ahead,
+        a player expects that exchange rather than the other side's move alone.
+        """
+        legal_cache: dict[str, set[str]] = {}
+        for om in order.moves:
+            for wanted in om.contingent_on:
+                team = self.scenario.move_index[wanted].team
+                player = others.get(team)
+                if player is None or not _reciprocal(player, state, wanted, order):
+                    continue
+                if team not in legal_cache:
+                    legal_cache[team] = {m.id for m in legal_moves(state, team)}
+                if wanted not in legal_cache[team] or player.red_line(state, self.scenario.move_index[wanted]):
+                    continue
+                theirs = orders[team]
+                if any(o.move == wanted for o in theirs.moves):
+                    continue
+                per_turn = self.scenario.team_index[team].moves_per_turn
+                kept = theirs.moves[: max(0, per_turn - 1)]
+                orders[team] = Order(team, kept + (OrderedMove(wanted, (om.move,)),))
+
     def _future(self, state: State, order: Order, others: dict[str, DoctrinePlayer],
                 rng: random.Random) -> float:
         """Play this order against the others' doctrine, then one more turn, and value the result."""
@@ -261,12 +286,22 @@ class LookaheadPlayer(DoctrinePlayer):
             for team_id, player in others.items():
                 orders[team_id] = quick_order(player, state, rng)
             orders[self.team] = order if turn == 0 else quick_order(self, state, rng)
+            if turn == 0:
+                self._reciprocate(state, order, others, orders)
             try:
                 state, _ = resolve_turn(state, orders)
             except IllegalOrder:
                 orders[self.team] = Order(self.team)
                 state, _ = resolve_turn(state, orders)
         return team_value(state, self.team)
+
+
+def _reciprocal(player: DoctrinePlayer, state: State, move_id: str, mine: Order) -> bool:
+    """Whether `player` waits for one of the moves in `mine` before playing `move_id`: its doctrine
+    would then offer it contingent on ours, and the two would execute together."""
+    move = player.scenario.move_index[move_id]
+    partner = player.partner_for(state, move)
+    return partner is not None and any(om.move == partner[0].id for om in mine.moves)
 
 
 def quick_order(player: DoctrinePlayer, state: State, rng: random.Random) -> Order:

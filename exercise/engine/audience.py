@@ -5,6 +5,7 @@ here, never the state itself. The rules are those of scenarios/README.md, "Who s
 
 - a hidden meter's value and changes reach only the teams it names (and the facilitator);
   a hidden fact likewise;
+- the result of a chance reaches only those who may see everything either result changes;
 - a secret move, and anything that would tell whether it was played (its contingency and
   chance, a consequence whose condition names it, a rationale given only with secret moves,
   a computer player's reason that mentions it), reaches only its team and the facilitator;
@@ -150,6 +151,10 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
     visible = _addressed(event, audience)
     if visible and event.move is not None:
         visible = knows_move(scenario, audience, event.move)
+    if visible and event.kind == "chance":
+        # Whether a chance succeeded tells what it changed: shown only to those who may see
+        # everything either result changes.
+        visible = _sees_effects(scenario, audience, scenario.move_index[event.move])
     names = _condition_names(scenario, event)
     if visible and event.kind == "rule":
         # A consequence whose condition names a secret move would tell whether it was played.
@@ -169,13 +174,63 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
     return attrs.evolve(event, **changes) if changes else event
 
 
+def _sees_effects(scenario: Scenario, audience: Audience, move) -> bool:
+    for effects in (move.success, move.failure):
+        if not all(sees_meter(scenario, audience, m) for m, _ in effects.meters):
+            return False
+        if not all(sees_flag(scenario, audience, f) for f in effects.set | effects.clear):
+            return False
+    return True
+
+
 def project_events(scenario: Scenario, audience: Audience, events: Iterable[Event]) -> list[Event]:
-    out = []
+    """The events the audience may see, in order, each turn's undisclosed changes merged into one.
+
+    For a team or the room, what it may not see but which moved what it can see becomes a single
+    "undisclosed development" per turn, after that turn's other events, and meter changes carry
+    only their delta: neither the place of an undisclosed change among the others nor running
+    values can tell whose it was.
+    """
+    if audience.kind == "facilitator":
+        return list(events)
+    out: list[Event] = []
+    hidden: dict[int, dict[tuple[str, str], Change]] = {}
+    last: dict[int, int] = {}
     for event in events:
         projected = project_event(scenario, audience, event)
-        if projected is not None:
-            out.append(projected)
+        if projected is None:
+            continue
+        if projected.kind == "hidden":
+            merged = hidden.setdefault(projected.turn, {})
+            for change in projected.changes:
+                key = (change.kind, change.id)
+                if change.kind == "meter":
+                    earlier = merged.get(key)
+                    total = (earlier.delta if earlier else 0) + change.amount
+                    merged[key] = Change("meter", change.id, None, None, total)
+                else:
+                    first = merged.get(key)
+                    merged[key] = Change("flag", change.id, first.before if first else change.before, change.after)
+            continue
+        out.append(_deltas(projected))
+        last[projected.turn] = len(out)
+    for turn in sorted(hidden, reverse=True):
+        order = {m.id: i for i, m in enumerate(scenario.meters)}
+        changes = tuple(sorted((c for c in hidden[turn].values() if c.kind != "meter" or c.delta),
+                               key=lambda c: (c.kind != "meter", order.get(c.id, 0), c.id)))
+        changes = tuple(c for c in changes if c.kind == "meter" or c.before != c.after)
+        if changes:
+            out.insert(last.get(turn, len(out)), Event("hidden", UNDISCLOSED, turn, changes=changes))
     return out
+
+
+def _deltas(event: Event) -> Event:
+    """The event with its meter changes given as deltas only."""
+    if not any(c.kind == "meter" and c.before is not None for c in event.changes):
+        return event
+    changes = tuple(Change("meter", c.id, None, None, c.after - c.before) if c.kind == "meter" and c.before is not None
+                    else c for c in event.changes)
+    return attrs.evolve(event, changes=changes)
 
 
 def project_reason(scenario: Scenario, audience: Audience, parts: Iterable[ReasonPart]) -> tuple[ReasonPart, ...]:

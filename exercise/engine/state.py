@@ -68,12 +68,22 @@ class Order:
 
 @attrs.frozen
 class Change:
-    """One meter or flag changing, before and after."""
+    """One meter or flag changing, before and after.
+
+    In a projection for a team or the room a meter's change carries only its `delta`
+    (before and after are None): running values would tell where an undisclosed change,
+    invisible to that audience, happened between two visible ones.
+    """
 
     kind: str  # "meter" or "flag"
     id: str
     before: Any
     after: Any
+    delta: Any = None
+
+    @property
+    def amount(self) -> Any:
+        return self.delta if self.before is None else self.after - self.before
 
 
 @attrs.frozen
@@ -529,6 +539,8 @@ def is_over(state: State) -> bool:
 def override(state: State, target: str, value: Any, reason: str) -> State:
     """A facilitator sets a meter (clamped) or a flag; the change is an event with its reason."""
     scenario = state.scenario
+    if state.outcome is not None:
+        raise ValueError("the exercise is over: nothing can be adjusted any more")
     work = _Working(state)
     if target in scenario.meter_index:
         meter = scenario.meter_index[target]
@@ -559,6 +571,8 @@ def fire_inject(
     to: frozenset[str] | None = None,
 ) -> State:
     """The facilitator fires a scenario inject by id, or an ad-hoc one with a title."""
+    if state.outcome is not None:
+        raise ValueError("the exercise is over: no inject can be fired any more")
     work = _Working(state)
     if inject_id is not None:
         inject = state.scenario.inject_index.get(inject_id)
