@@ -78,11 +78,13 @@ class Start(Entry):
     players: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
     mode: str = "hotseat"
     timer: int = 0
+    pin: str = ""  # the facilitator PIN's salted hash, as the shell wrote it; "" when none was set
 
     def fields(self) -> dict[str, Any]:
         return {"version": self.version, "ttx": self.ttx, "scenario": self.scenario,
                 "scenario_path": self.scenario_path, "scenario_hash": self.scenario_hash, "seed": self.seed,
-                "players": dict(self.players), "mode": self.mode, "timer": self.timer}
+                "players": dict(self.players), "mode": self.mode, "timer": self.timer,
+                **({"pin": self.pin} if self.pin else {})}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Start:
@@ -94,7 +96,7 @@ class Start(Entry):
                    ttx=_str(data, "ttx", ""), scenario=_str(data, "scenario", ""),
                    scenario_path=_str(data, "scenario_path", ""), scenario_hash=_str(data, "scenario_hash", ""),
                    seed=_int(data, "seed"), players=players, mode=_str(data, "mode", "hotseat"),
-                   timer=_int(data, "timer", 0))
+                   timer=_int(data, "timer", 0), pin=_str(data, "pin", ""))
 
 
 def _reason_to_json(parts: tuple[ReasonPart, ...]) -> Any:

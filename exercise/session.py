@@ -76,6 +76,7 @@ class Fold:
     players: Mapping[str, str] = MappingProxyType({})  # team -> human, scripted or computer:LEVEL
     mode: str = "hotseat"
     timer: int = 0
+    pin: str = ""  # the facilitator PIN's salted hash, or "" when none was set
     started_at: str = ""
 
 
@@ -86,7 +87,7 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
         players.update({t: normalize_player(p) for t, p in entry.players.items()})
         draws = 1 if entry.version < 2 else 2  # a journal replays with the draws it was played with
         return Fold(initial_state(scenario, entry.seed, draws), entry.seed, players=MappingProxyType(players),
-                    mode=entry.mode, timer=entry.timer, started_at=entry.at)
+                    mode=entry.mode, timer=entry.timer, pin=entry.pin, started_at=entry.at)
     if fold is None:
         raise JournalError("the journal does not begin with a start event")
     state = fold.state
@@ -146,8 +147,9 @@ class Session:
     ) -> Session:
         """A new session; with a path, the journal is created there (never overwritten).
 
-        `settings` are how the room plays (hot-seat or facilitator entry, the timer): kept in
-        the start event so that resume restores them; the engine never reads them.
+        `settings` are how the room plays (hot-seat or facilitator entry, the timer, the
+        facilitator PIN's salted hash): kept in the start event so that resume restores them;
+        the engine never reads them.
         """
         journal = None
         if journal_path is not None:
@@ -170,6 +172,7 @@ class Session:
             players=dict(players or {}),
             mode=str(settings.get("mode", "hotseat")),
             timer=int(settings.get("timer", 0)),
+            pin=str(settings.get("pin", "")),
         ))
         return session
 
@@ -268,6 +271,11 @@ class Session:
     @property
     def timer(self) -> int:
         return self.fold.timer
+
+    @property
+    def pin(self) -> str:
+        """The facilitator PIN's salted hash, or "" when none was set."""
+        return self.fold.pin
 
     @property
     def started_at(self) -> str:
