@@ -102,6 +102,14 @@ def event_text(scenario: Scenario, event: Event) -> str:
     return "An undisclosed development"
 
 
+def inject_body(scenario: Scenario, event: Event) -> str:
+    """A scenario inject's body text, shown wherever its title is (a facilitator's own is its detail)."""
+    if event.kind == "inject" and event.cause.kind == "inject":
+        return scenario.inject_index[event.cause.id].text.strip().rstrip(".") + "." if scenario.inject_index[
+            event.cause.id].text.strip() else ""
+    return ""
+
+
 def outcome_title(scenario: Scenario, event: Event) -> str:
     title = scenario.outcome_index[event.outcome].title if event.outcome in scenario.outcome_index else ""
     if event.forced:
@@ -150,7 +158,9 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
     elif event.kind == "rule":
         text = f"Consequence: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "inject":
-        text = f"Inject: {what}" + (f" — {detail}" if detail else "")
+        body = inject_body(scenario, event)
+        joint = " " if what[-1:] in ".?!" else ". "
+        text = f"Inject: {what}" + (f"{joint}{body}" if body else "") + (f" — {detail}" if detail else "")
     elif event.kind == "override":
         text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "outcome":

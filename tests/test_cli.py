@@ -366,3 +366,12 @@ def test_journals_reports_and_the_sessions_folder_are_private(tmp_path):
     out = tmp_path / "report.html"
     assert 0 == run_ttx("report", str(journal), "--format", "html", "--replays", "0", "-o", str(out)).returncode
     assert 0o600 == stat.S_IMODE(out.stat().st_mode)
+
+
+def test_an_injects_text_is_shown_with_its_title_to_its_audience():
+    """Injects: `text` is said wherever the title is (issue: an inject's text was shown nowhere)."""
+    room = run_ttx("run", "sequencing_2018", "--seed", "1", "--as", "room").stdout
+    assert "President Trump committed to provide security guarantees" in room
+    beijing = run_ttx("run", "sequencing_2018", "--seed", "1", "--as", "beijing").stdout
+    assert "After years of distance, Kim and Xi consolidate their strategic relationship." in beijing
+    assert "After years of distance" not in room  # a private inject's text stays with its audience
