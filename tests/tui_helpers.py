@@ -54,3 +54,13 @@ async def make_contingent(pilot, move_id: str, on: list[str]) -> None:
         others.select(other)
     await pilot.press("ctrl+s")
     await settle(pilot)
+
+
+def notices(app) -> list[str]:
+    """The notices the app has shown and not yet dismissed, oldest first."""
+    return [n.message for n in app._notifications]
+
+
+def footer_keys(app) -> set[str]:
+    """The keys the footer offers on the current screen: shown, and not disabled."""
+    return {key for key, active in app.screen.active_bindings.items() if active.binding.show and active.enabled}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
+
+from exercise.tui.keys import Refusals, explained
 
 if TYPE_CHECKING:  # the engine and the session load when an exercise starts, not before
     from exercise.engine import Audience, Order, Scenario, State, TurnRecord
@@ -32,7 +35,7 @@ HIGH_CONTRAST = Theme(
 CALM = "nord"
 
 
-class TtxApp(App[None]):
+class TtxApp(Refusals, App[None]):
     """Home, setup, briefing, the turn loop, dashboard and ending, over one Session."""
 
     CSS_PATH = "app.tcss"
@@ -42,7 +45,9 @@ class TtxApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("f2", "console", "Console"),
+        explained("f2", "console"),
         Binding("f3", "dashboard", "Dashboard"),
+        explained("f3", "dashboard"),
         Binding("f4", "contrast", "Contrast"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -72,6 +77,8 @@ class TtxApp(App[None]):
         self.solo_team = solo_team
         self.solo_level = level
         self.exercise: Exercise | None = None
+        # Whether the facilitator has typed the PIN since a team last had the keyboard.
+        self.unlocked = False
         self.deadline: float | None = None
         self.paused_left: float | None = None
         # Chosen before the first frame: switching theme after mounting restyles every widget.
@@ -119,14 +126,19 @@ class TtxApp(App[None]):
         self.push_screen(AuthorScreen(path))
 
     def begin(self, scenario: Scenario, seed: int, players: dict[str, str], mode: str,
-              timer_minutes: int) -> None:
-        """Start a new journaled session and show the briefing."""
+              timer_minutes: int, pin: str = "") -> None:
+        """Start a new journaled session and show the briefing; only the PIN's salted hash is kept."""
         from exercise.session import Session, new_journal_path
         from exercise.tui.exercise import Exercise
+        from exercise.tui.pin import hash_pin
 
         path = new_journal_path(scenario.id)
-        session = Session.start(scenario, seed, path, players, {"mode": mode, "timer": timer_minutes})
+        settings: dict[str, Any] = {"mode": mode, "timer": timer_minutes}
+        if pin:
+            settings["pin"] = hash_pin(pin)
+        session = Session.start(scenario, seed, path, players, settings)
         self.exercise = Exercise(session)
+        self.unlocked = True  # the facilitator has just chosen it
         self._restart_timer()
         self.state = session.state
         from exercise.tui.screens.briefing import BriefingScreen
@@ -146,6 +158,7 @@ class TtxApp(App[None]):
             self.notify(message, title="Cannot resume", severity="error", timeout=12)
             return
         self.exercise = Exercise(session)
+        self.unlocked = False  # anyone may have typed `ttx resume`
         self._restart_timer()
         self.state = session.state
         self._reset_to_home()
@@ -157,6 +170,15 @@ class TtxApp(App[None]):
     def _reset_to_home(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    def close_exercise(self) -> None:
+        """Back to the home screen, the exercise put away (its journal is complete: it can be resumed)."""
+        self._reset_to_home()
+        self.exercise = None
+        self.unlocked = False
+        self.deadline = self.paused_left = None
+        self.clock = ""
+        self.state = None
 
     # -- the turn loop -----------------------------------------------------------------
     def show_turn(self) -> None:
@@ -284,7 +306,7 @@ class TtxApp(App[None]):
         the facilitator's screens (turn, reveal, ending, and a dashboard opened from them) give
         FACILITATOR, or in solo practice the student's team, there being no facilitator; a
         team's own screen gives that team; the curtain gives None (nobody in particular may
-        be looking); any other screen gives the room.
+        be looking); any other screen gives the room (in solo practice, the student's team).
         """
         from textual.screen import ModalScreen
 
@@ -309,7 +331,34 @@ class TtxApp(App[None]):
                 solo = self.exercise.solo_team if self.exercise is not None else None
                 return Audience.of(solo) if solo is not None else FACILITATOR
             break
-        return ROOM
+        return self.exercise.room if self.exercise is not None else ROOM
+
+    # -- the facilitator PIN -----------------------------------------------------------
+    def lock(self) -> None:
+        """A team has the keyboard: the facilitator's tools ask for the PIN again."""
+        self.unlocked = False
+
+    def as_facilitator(self, then: Callable[[], object], doing: str) -> None:
+        """Run `then` once the facilitator is known to be at the keyboard.
+
+        At once when no PIN was set, or when it has been typed since a team last had the
+        keyboard; otherwise after asking for it. `doing` says what for ("open the console").
+        """
+        from exercise.tui.screens.pin import PinScreen
+
+        pin = self.exercise.pin if self.exercise is not None else ""
+        if not pin or self.unlocked:
+            then()
+            return
+        if isinstance(self.screen, PinScreen):
+            return
+
+        def answered(right: bool | None) -> None:
+            if right:
+                self.unlocked = True
+                then()
+
+        self.push_screen(PinScreen(pin, doing), answered)
 
     def console_refusal(self) -> str | None:
         """Why the facilitator console may not open now, or None when it may."""
@@ -323,6 +372,21 @@ class TtxApp(App[None]):
             return "The facilitator console opens from the turn screen."
         return None
 
+    def refusal(self, action: str) -> str | None:
+        """Why an app-wide key cannot work on this screen: it is then hidden from the footer."""
+        if action == "console":
+            return self.console_refusal()
+        if action == "dashboard":
+            from exercise.tui.screens.dashboard import DashboardScreen
+
+            if self.exercise is None:
+                return "The dashboard opens once an exercise has started."
+            if self.seat() is None:
+                return "The curtain shows nothing: open the team's screen first."
+            if isinstance(self.screen, DashboardScreen):
+                return "This is the dashboard: Escape goes back."
+        return None
+
     # -- app-wide actions --------------------------------------------------------------
     def get_system_commands(self, screen):  # type: ignore[override]
         """The command palette (Ctrl+P) offers the facilitator's actions by name, where the keys would work."""
@@ -332,13 +396,11 @@ class TtxApp(App[None]):
         yield SystemCommand("Help", "What this screen is for, and its keys (F1)", self.action_help)
         yield SystemCommand("High contrast", "Switch between the calm and the high-contrast theme (F4)",
                             self.action_contrast)
-        if self.exercise is not None:
-            if self.console_refusal() is None:
-                yield SystemCommand("Facilitator console", "Adjust, fire an inject, undo, timer, end (F2)",
-                                    self.action_console)
-            if self.seat() is not None:
-                yield SystemCommand("Dashboard", "Meters, history, facts and the timeline (F3)",
-                                    self.action_dashboard)
+        if self.refusal("console") is None:
+            yield SystemCommand("Facilitator console", "Adjust, fire an inject, undo, timer, end (F2)",
+                                self.action_console)
+        if self.refusal("dashboard") is None:
+            yield SystemCommand("Dashboard", "Meters, history, facts and the timeline (F3)", self.action_dashboard)
 
     def action_help(self) -> None:
         from exercise.tui.screens.help import HelpScreen
@@ -352,25 +414,26 @@ class TtxApp(App[None]):
         if isinstance(self.screen, ConsoleScreen):
             return
         refusal = self.console_refusal()
-        if refusal is not None:
+        if refusal is not None:  # a palette command chosen as the screen changed
             self.notify(refusal)
             return
-        self.push_screen(ConsoleScreen())
+        self.as_facilitator(lambda: self.push_screen(ConsoleScreen()), "open the facilitator console")
+
+    async def action_quit(self) -> None:
+        """With a PIN, only the facilitator quits: a team could otherwise reach the terminal, and the journal."""
+        self.as_facilitator(self.exit, "quit")
 
     def action_dashboard(self) -> None:
         """The dashboard, projected to whoever may be looking; only the facilitator's may show everything."""
         from exercise.engine import FACILITATOR
         from exercise.tui.screens.dashboard import DashboardScreen
 
-        if self.exercise is None:
-            self.notify("The dashboard opens once an exercise has started.")
-            return
-        if isinstance(self.screen, DashboardScreen):
+        refusal = self.refusal("dashboard")
+        if refusal is not None:  # a palette command chosen as the screen changed
+            self.notify(refusal)
             return
         seat = self.seat()
-        if seat is None:
-            self.notify("The curtain shows nothing: open the team's screen first.")
-            return
+        assert self.exercise is not None and seat is not None
         if seat == FACILITATOR:
             self.push_screen(DashboardScreen(self.exercise.room, seat, full_view=True))
         else:

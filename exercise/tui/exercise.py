@@ -13,7 +13,7 @@ from exercise.session import Session
 
 @attrs.define
 class Exercise:
-    """The running exercise: the session, read through its fold (players, mode, timer)."""
+    """The running exercise: the session, read through its fold (players, mode, timer, PIN)."""
 
     session: Session
 
@@ -34,6 +34,11 @@ class Exercise:
     @property
     def timer_minutes(self) -> int:
         return self.session.timer
+
+    @property
+    def pin(self) -> str:
+        """The facilitator PIN's salted hash (`exercise.tui.pin`), or "" when none was set."""
+        return self.session.pin
 
     @property
     def journal_path(self) -> Path | None:

@@ -9,9 +9,26 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
-from exercise.engine import FACILITATOR, observe
-from exercise.render import fmt_number
+from exercise.engine import FACILITATOR, ROOM, Audience, Scenario, observe, sees_flag, sees_meter
+from exercise.render import audience_names, fmt_number
 from exercise.session import JournalError
+
+
+def sentence(exc: Exception) -> str:
+    """An engine's refusal ("the exercise is over: …") as a sentence for a notice."""
+    text = str(exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def reason_readers(scenario: Scenario, target: str) -> str:
+    """Who will read an adjustment's reason: those who may see the meter or fact (the report keeps it too)."""
+    sees = sees_meter if target in scenario.meter_index else sees_flag
+    if sees(scenario, ROOM, target):
+        return "every team and the room will see it"
+    teams = [t.id for t in scenario.teams if sees(scenario, Audience.of(t.id), target)]
+    if not teams:
+        return "no team will see it, only the facilitator's report"
+    return f"only {audience_names(scenario, teams)} will see it"
 
 
 class ConsoleScreen(ModalScreen[None]):
@@ -22,10 +39,12 @@ class ConsoleScreen(ModalScreen[None]):
     """
 
     HELP = (
-        "Adjust: set a meter or a fact, with the reason the class will see. Injects: fire one of "
-        "the scenario's injects now, or write your own, to everyone or to chosen teams. Turn: "
+        "Adjust: set a meter or a fact, with a reason that the teams who may see it will read. "
+        "Injects: fire one of the scenario's injects now, or write your own, to everyone or to "
+        "chosen teams. Turn: "
         "undo the last turn (back to its orders), pause or extend the timer, end the exercise. "
-        "Every action is written to the journal. Escape closes the console."
+        "Every action is written to the journal. Once the exercise is over only the Turn tab is "
+        "left: undo the last turn to go on. Escape closes the console."
     )
     BINDINGS = [Binding("escape", "close", "Close")]
 
@@ -39,13 +58,15 @@ class ConsoleScreen(ModalScreen[None]):
                     for f in scenario.flags]
         injects = [(f"{i.title}" + (" (already fired)" if i.id in seen.told else ""), i.id)
                    for i in scenario.injects]
+        over = state.outcome is not None
+        title = f"Facilitator console — {scenario.turn_label(state.turn)}"
         with VerticalScroll(id="console", classes="dialog"):
-            yield Label(f"Facilitator console — {scenario.turn_label(state.turn)}", classes="section-title")
-            with TabbedContent(id="console-tabs"):
+            yield Label(title + (" — the exercise is over" if over else ""), classes="section-title")
+            with TabbedContent(id="console-tabs", initial="tab-turn" if over else "tab-adjust"):
                 with TabPane("Adjust", id="tab-adjust"):
                     yield Select(targets, prompt="Meter or fact", id="target")
                     yield Input(placeholder="New value: a number, or true / false", id="value")
-                    yield Input(placeholder="Reason (the class will see it)", id="reason")
+                    yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason")
                     yield Button("Apply", id="apply", variant="primary")
                 with TabPane("Injects", id="tab-injects"):
                     yield Select(injects, prompt="An inject from the scenario", id="inject")
@@ -57,6 +78,9 @@ class ConsoleScreen(ModalScreen[None]):
                     yield SelectionList[str](*[(t.name, t.id) for t in scenario.teams], id="adhoc-to")
                     yield Button("Send", id="send", variant="primary")
                 with TabPane("Turn", id="tab-turn"):
+                    if over:
+                        yield Static("The exercise is over: nothing can be adjusted or fired now. Undo the "
+                                     "last turn to go on playing from before it.", id="over-note")
                     yield Static(self._timer_text(), id="timer-state")
                     with Horizontal(classes="buttons"):
                         yield Button("Pause / resume timer", id="pause")
@@ -68,6 +92,22 @@ class ConsoleScreen(ModalScreen[None]):
                     yield Input(placeholder="Why end now?", id="end-reason")
                     yield Button("End the exercise", id="end", variant="error")
             yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        if self.app.state.outcome is not None:  # type: ignore[attr-defined]
+            tabs = self.query_one("#console-tabs", TabbedContent)
+            tabs.disable_tab("tab-adjust")
+            tabs.disable_tab("tab-injects")
+            self.query_one("#end", Button).disabled = True
+
+    @on(Select.Changed, "#target")
+    def _target_chosen(self, event: Select.Changed) -> None:
+        reason = self.query_one("#reason", Input)
+        if event.value is Select.NULL:
+            reason.placeholder = "Reason (choose a meter or a fact first)"
+        else:
+            scenario = self.app.state.scenario  # type: ignore[attr-defined]
+            reason.placeholder = f"Reason ({reason_readers(scenario, str(event.value))})"
 
     def _timer_text(self) -> str:
         clock = self.app.clock  # type: ignore[attr-defined]
@@ -103,12 +143,13 @@ class ConsoleScreen(ModalScreen[None]):
                 self.notify(f"“{raw}” is not a number.", severity="error")
                 return
         if not reason:
-            self.notify("Give a reason: the class will see it and the report keeps it.", severity="error")
+            self.notify(f"Give a reason: {reason_readers(scenario, str(target))}, and the report keeps it.",
+                        severity="error")
             return
         try:
             self.app.override(str(target), value, reason)  # type: ignore[attr-defined]
-        except ValueError as exc:
-            self.notify(str(exc), severity="error")
+        except ValueError as exc:  # e.g. the exercise is over
+            self.notify(sentence(exc), severity="error")
             return
         self.notify("Done, and written to the journal.")
         self.dismiss(None)
@@ -119,7 +160,11 @@ class ConsoleScreen(ModalScreen[None]):
         if inject is Select.NULL:
             self.notify("Choose an inject first.", severity="warning")
             return
-        self.app.fire_inject(str(inject))  # type: ignore[attr-defined]
+        try:
+            self.app.fire_inject(str(inject))  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self.notify(sentence(exc), severity="error")
+            return
         self.notify("Inject delivered.")
         self.dismiss(None)
 
@@ -131,7 +176,11 @@ class ConsoleScreen(ModalScreen[None]):
             return
         text = self.query_one("#adhoc-text", Input).value.strip()
         to = list(self.query_one("#adhoc-to", SelectionList).selected) or None
-        self.app.fire_inject(None, title=title, text=text, to=to)  # type: ignore[attr-defined]
+        try:
+            self.app.fire_inject(None, title=title, text=text, to=to)  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self.notify(sentence(exc), severity="error")
+            return
         self.notify("Inject delivered.")
         self.dismiss(None)
 
@@ -155,7 +204,7 @@ class ConsoleScreen(ModalScreen[None]):
         try:
             self.app.undo()  # type: ignore[attr-defined]
         except JournalError as exc:
-            self.notify(str(exc).capitalize() + ".", severity="warning")
+            self.notify(sentence(exc), severity="warning")
             return
         self.notify("The last turn is undone; its orders are back, waiting for the reveal.")
         self.dismiss(None)
@@ -171,7 +220,7 @@ class ConsoleScreen(ModalScreen[None]):
         try:
             self.app.end(reason, None if outcome is Select.NULL else str(outcome))  # type: ignore[attr-defined]
         except ValueError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(sentence(exc), severity="error")
             return
         self.dismiss(None)
         self.app.show_turn()  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
@@ -42,13 +42,14 @@ class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
     def compose(self) -> ComposeResult:
         options = [(f"{self.scenario.team_index[other.team].name}: {other.label}", other.id, other.id in self.current)
                    for other in self.options if other.team != self.move.team]
-        with VerticalScroll(id="contingency", classes="dialog"):
+        # The title and the buttons stay in view however small the terminal: only the list scrolls.
+        with Vertical(id="contingency", classes="dialog"):
             yield Label(f"Carry out “{self.move.label}” only if these are played this turn:",
-                        classes="section-title")
+                        classes="section-title", id="contingency-title")
             yield Label("Space ticks a move; Ctrl+S confirms; Escape cancels." if options else
-                        "No other team's move can be named this turn.", classes="hint")
+                        "No other team's move can be named this turn.", classes="hint", id="contingency-hint")
             yield SelectionList[str](*options, id="contingent-on")
-            with Horizontal(classes="buttons"):
+            with Horizontal(classes="buttons", id="contingency-buttons"):
                 yield Button("Confirm", id="confirm", variant="primary")
                 yield Button("No contingency", id="clear")
                 yield Button("Cancel", id="cancel")

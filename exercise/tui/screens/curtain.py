@@ -14,7 +14,8 @@ class CurtainScreen(Screen[bool]):
 
     HELP = (
         "The curtain keeps each team's choices private. Hand the keyboard over, and press "
-        "Enter only when the named team alone is looking. Escape goes back to the facilitator."
+        "Enter only when the named team alone is looking. Escape goes back to the facilitator's "
+        "turn screen; if a facilitator PIN was set, the console and the full view ask for it again."
     )
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
@@ -33,6 +34,10 @@ class CurtainScreen(Screen[bool]):
             with Center():
                 yield Static(self.prompt, id="curtain-prompt")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # A team may be at the keyboard from now on: the facilitator's tools ask for the PIN again.
+        self.app.lock()  # type: ignore[attr-defined]
 
     def action_open(self) -> None:
         self.dismiss(True)

@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from exercise.engine import FACILITATOR, Audience, Observation, observe
 from exercise.render import audience_names, event_line, fmt_number
+from exercise.tui.keys import Refusals, explained
 from exercise.tui.text import meter_history, sparkline
 
 
 def audience_words(scenario, audience: Audience) -> str:
+    """Whose view the dashboard shows: always the audience it observes, never its seat."""
     if audience.kind == "facilitator":
         return "everything (facilitator view)"
     if audience.kind == "team":
@@ -22,19 +24,22 @@ def audience_words(scenario, audience: Audience) -> str:
     return "what every team can see"
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(Refusals, Screen):
     """Shows one audience's observation and nothing else; v shows everything, from the facilitator's screens only."""
 
     HELP = (
         "Meters with their value, bounds and history (one bar per turn, ▁ low to █ high), "
         "the facts that hold, and a timeline of everything that happened. The timeline can be "
         "filtered by team. Opened from the turn screen, the reveal or the ending it shows what "
-        "every team may see, and v shows hidden meters and secret moves too (facilitator only); "
-        "opened from a team's screen it shows what that team may see. Escape goes back."
+        "every team may see, and v shows hidden meters and secret moves too (facilitator only, "
+        "and after the facilitator PIN if one was set); opened from a team's screen it shows what "
+        "that team may see. Escape goes back."
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("v", "toggle_all", "Full view / projected"),
+        Binding("v", "full_view", "Full view"),
+        Binding("v", "projected_view", "Room's view"),
+        explained("v", "full_view"),
     ]
 
     def __init__(self, audience: Audience, seat: Audience, *, full_view: bool = False) -> None:
@@ -111,14 +116,34 @@ class DashboardScreen(Screen):
         lines = [event_line(scenario, e, with_turn=True) for e in events]
         self.query_one("#timeline", Static).update("\n".join(lines) or "Nothing has happened yet.")
 
-    def action_toggle_all(self) -> None:
-        if not self.full_view:
+    def refusal(self, action: str) -> str | None:
+        if action == "full_view" and not self.full_view:
             solo = self.app.exercise is not None and self.app.exercise.mode == "solo"  # type: ignore[attr-defined]
-            self.notify("Solo practice shows only what your team may see." if solo else
-                        "The full view is the facilitator's: it opens from the turn screen's dashboard.")
+            return ("Solo practice shows only what your team may see." if solo else
+                    "The full view is the facilitator's: it opens from the turn screen's dashboard.")
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # v offers the view it switches to: the full view, or back to the room's.
+        if action == "full_view" and self.audience == FACILITATOR:
+            return False
+        if action == "projected_view":
+            return self.audience != self.base
+        return super().check_action(action, parameters)
+
+    def action_full_view(self) -> None:
+        if self.refusal("full_view") is not None:  # called other than by its key
+            self.action_explain("full_view")
             return
-        self.audience = self.base if self.audience == FACILITATOR else FACILITATOR
+        self.app.as_facilitator(lambda: self._show(FACILITATOR), "show the full view")  # type: ignore[attr-defined]
+
+    def action_projected_view(self) -> None:
+        self._show(self.base)
+
+    def _show(self, audience: Audience) -> None:
+        self.audience = audience
         self.refresh_all()
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -53,7 +53,8 @@ class EndingScreen(Screen):
     HELP = (
         "The outcome and why it was reached (or the facilitator's reason for ending), each team's "
         "objectives met or not, and the scenario's debrief questions. F3 opens the dashboard with "
-        "the timeline; the facilitator console (F2) can still undo the last turn. w writes the reports."
+        "the timeline; the facilitator console (F2) can still undo the last turn. w writes the reports; "
+        "Escape puts the exercise away and goes home (resume it from there)."
     )
     BINDINGS = [Binding("w", "write_report", "Write the reports"), Binding("q", "app.quit", "Quit"),
                 Binding("escape", "home", "Home")]
@@ -86,7 +87,7 @@ class EndingScreen(Screen):
         self.app.call_from_thread(setattr, self, "report_paths", paths)
 
     def action_home(self) -> None:
-        self.app._reset_to_home()  # type: ignore[attr-defined]
+        self.app.close_exercise()  # type: ignore[attr-defined]
 
 
 def solo_debrief(app, me_id: str) -> list[str]:

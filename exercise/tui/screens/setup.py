@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exercise.engine import Scenario
+from exercise.tui.pin import MIN_LENGTH
 
 TIMER_CHOICES = [("Off", 0), ("3 minutes", 3), ("5 minutes", 5), ("10 minutes", 10),
                  ("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)]
@@ -29,7 +30,9 @@ class SetupScreen(Screen):
         "For each team choose a person or the computer: one that follows the team's doctrine "
         "as the readings describe it, one that looks ahead with the engine, or one that picks "
         "random legal moves. Hot-seat passes the keyboard from team to team behind a curtain; "
-        "facilitator entry lets one person type every team's orders. The seed makes the game "
+        "facilitator entry lets one person type every team's orders. A facilitator PIN keeps the "
+        "console and the dashboard's full view (hidden meters, secret moves) yours once a team has "
+        "had the keyboard; it cannot be recovered, so write it down. The seed makes the game "
         "repeatable: the same seed and the same orders give the same exercise."
     )
     BINDINGS = [
@@ -56,6 +59,15 @@ class SetupScreen(Screen):
                         yield Label("Computer (this actor is always played by the computer)")
             yield Label("How orders are entered", classes="section-title")
             yield Select(MODES, value="hotseat", allow_blank=False, id="mode")
+            yield Label("Facilitator PIN (optional)", classes="section-title", id="pin-title")
+            with Horizontal(id="pin-row"):
+                with Horizontal(classes="field"):
+                    yield Label("PIN ", classes="field-label")
+                    yield Input(password=True, placeholder="none", id="pin")
+                with Horizontal(classes="field"):
+                    yield Label("Again ", classes="field-label")
+                    yield Input(password=True, placeholder="the same PIN", id="pin-again")
+            yield Static("", id="pin-note", classes="hint")
             with Horizontal(id="timer-seed"):
                 with Horizontal(classes="field"):
                     yield Label("Turn timer ", classes="field-label")
@@ -69,6 +81,27 @@ class SetupScreen(Screen):
     def on_mount(self) -> None:
         first = self.query(Select).first()
         first.focus()
+        self._show_pin()
+
+    @on(Select.Changed, "#mode")
+    @on(Input.Changed, "#pin")
+    def _show_pin(self) -> None:
+        """The PIN is for the modes with a facilitator; without one, say what anyone at the keyboard can open."""
+        mode = self.query_one("#mode", Select).value
+        for widget in self.query("#pin-title, #pin-row, #pin-note"):
+            widget.display = mode != "solo"
+        pin = self.query_one("#pin", Input).value
+        if pin:
+            note = ("The console, the full view and quitting will ask for this PIN once a team's screen "
+                    "or the curtain has been shown, and after a resume. It cannot be recovered: write it down.")
+        elif mode == "hotseat":
+            note = ("Without a PIN, any player at the keyboard can open the facilitator console (F2) and "
+                    "the dashboard's full view (v) from the turn screen: every hidden meter and secret "
+                    "move. Set a PIN to keep them yours.")
+        else:
+            note = ("Without a PIN, whoever is at the keyboard can open the console and the full view: "
+                    "keep the keyboard with you.")
+        self.query_one("#pin-note", Static).update(note)
 
     def players(self) -> dict[str, str]:
         out = {}
@@ -94,7 +127,17 @@ class SetupScreen(Screen):
             self.notify("Solo practice needs exactly one team played by a person.", severity="error")
             return
         timer = int(self.query_one("#timer", Select).value)  # type: ignore[arg-type]
-        self.app.begin(self.scenario, seed, self.players(), mode, timer)  # type: ignore[attr-defined]
+        pin = self.query_one("#pin", Input).value if mode != "solo" else ""
+        if pin:
+            if len(pin) < MIN_LENGTH:
+                self.notify(f"A PIN needs at least {MIN_LENGTH} characters.", severity="error")
+                self.query_one("#pin", Input).focus()
+                return
+            if pin != self.query_one("#pin-again", Input).value:
+                self.notify("The two PINs differ: type the same PIN twice.", severity="error")
+                self.query_one("#pin-again", Input).focus()
+                return
+        self.app.begin(self.scenario, seed, self.players(), mode, timer, pin)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -20,6 +20,7 @@ from exercise.engine import (
     view,
 )
 from exercise.render import event_line, fmt_number, plays_words
+from exercise.tui.widgets.move_list import MoveList
 
 
 class TeamScreen(Screen[bool]):
@@ -33,8 +34,8 @@ class TeamScreen(Screen[bool]):
         "as your team may see it."
     )
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit orders"),
-        Binding("c", "contingency", "Contingent on…"),
+        Binding("ctrl+s", "submit", "Submit"),
+        Binding("c", "contingency", "Contingent"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -83,10 +84,10 @@ class TeamScreen(Screen[bool]):
                 unavailable = []
                 for move, why in move_status(state, self.team_id):
                     if why is None:
-                        options.append((self._move_prompt(move), move.id, move.id in chosen))
+                        options.append(move)
                     else:
                         unavailable.append(f"• {move.label}: {why}")
-                yield SelectionList[str](*options, id="moves")
+                yield MoveList(options, chosen, id="moves")
                 yield Static("", id="move-detail")
                 yield Static("", id="contingency-summary")
                 with Collapsible(title=f"Not available now ({len(unavailable)})", collapsed=True):
@@ -100,6 +101,8 @@ class TeamScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # A team's screen has been shown: the facilitator's tools ask for the PIN again.
+        self.app.lock()  # type: ignore[attr-defined]
         scenario = self.state.scenario
         table = self.query_one("#team-meters", DataTable)
         table.add_columns("Meter", "Value", "Range")
@@ -111,16 +114,6 @@ class TeamScreen(Screen[bool]):
         self.query_one("#moves", SelectionList).focus()
         self._update_detail()
         self._update_contingencies()
-
-    def _move_prompt(self, move: Move) -> str:
-        marks = []
-        if move.secret:
-            marks.append("secret")
-        if move.chance is not None:
-            marks.append(f"chance {move.chance:.0%}")
-        if move.once:
-            marks.append("once")
-        return move.label + (f"  ({', '.join(marks)})" if marks else "")
 
     def _private_text(self, seen: Observation) -> str:
         """The news addressed to this team (its projection keeps only what it may read)."""

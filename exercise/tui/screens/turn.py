@@ -12,24 +12,27 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from exercise.engine import ROOM, IllegalOrder, Order, State, observe
 from exercise.play import choose, controllers_for
 from exercise.render import event_line
+from exercise.tui.keys import Refusals, explained
 
 # Said every turn, whether or not a team has private news: a count would tell the room it exists.
 PRIVATE_NEWS = "Teams may have private news on their own screens."
 
 
-class TurnScreen(Screen):
+class TurnScreen(Refusals, Screen):
     """The room's projection of the turn: never a team's orders before the reveal, nor its private news."""
 
     HELP = (
         "The turn screen is safe to project. Enter opens the highlighted team's orders "
         "(behind a curtain in hot-seat mode); n goes to the next team still to hand in; "
         "r reveals and resolves the turn once every team's orders are in; h hands the "
-        "highlighted team to the computer or back. F2 opens the facilitator console, F3 the dashboard."
+        "highlighted team to the computer or back (not in solo practice: the computer plays "
+        "every other team to the end). F2 opens the facilitator console, F3 the dashboard."
     )
     BINDINGS = [
         Binding("n", "next_team", "Next team"),
         Binding("r", "reveal", "Reveal"),
-        Binding("h", "hand_over", "Hand to computer/back"),
+        Binding("h", "hand_over", "Hand over"),
+        explained("h", "hand_over"),
     ]
 
     def __init__(self) -> None:
@@ -56,6 +59,15 @@ class TurnScreen(Screen):
     @property
     def exercise(self):
         return self.app.exercise  # type: ignore[attr-defined]
+
+    def refusal(self, action: str) -> str | None:
+        if action == "hand_over" and self.exercise is not None and self.exercise.solo_team is not None:
+            return (f"In solo practice you play {self._team_name(self.exercise.solo_team)}; the computer plays "
+                    "the other teams to the end.")
+        return None
+
+    def _team_name(self, team: str) -> str:
+        return self.exercise.scenario.team_index[team].name
 
     def _refresh(self, state: State | None) -> None:
         if state is None:
@@ -145,6 +157,11 @@ class TurnScreen(Screen):
         from exercise.tui.screens.team import TeamScreen
 
         scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        solo = self.exercise.solo_team
+        if solo is not None and team != solo:
+            # The student sees only their own team's screen: another's holds its brief and orders.
+            self.notify(f"The computer plays {scenario.team_index[team].name}; you play {self._team_name(solo)}.")
+            return
         if not self.exercise.is_human(team):
             self.notify(f"{scenario.team_index[team].name} is played by the computer; press h to take it back.")
             return
@@ -208,6 +225,9 @@ class TurnScreen(Screen):
         self.app.push_screen(RevealScreen(record))
 
     def action_hand_over(self) -> None:
+        if self.refusal("hand_over") is not None:  # called other than by its key
+            self.action_explain("hand_over")
+            return
         team = self._highlighted_team()
         if team is None:
             return
