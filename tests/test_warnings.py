@@ -35,11 +35,18 @@ CASES = {
              "on turn 2, alpha had no legal move in every simulated game"),
     "W107": (GOOD.replace('when = "tension <= 40"', 'when = "tension <= 40 and declared and not declared"'),
              "ending 'calm' was never reached"),
+    "W108": (GOOD.replace('effects = { tension = -10, set = ["declared"] }',
+                          'effects = { tension = -10,\n  set = ["declared"] }'),
+             "a form of TOML that editors and TOML 1.0 readers (Taplo, Python's tomllib) reject"),
 }
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_each_warning_is_reported_for_the_file_that_triggers_it(tmp_path, code):
+    import sys
+
+    if code == "W108" and sys.version_info < (3, 11):
+        pytest.skip("no TOML 1.0 reader (tomllib) to compare with before Python 3.11")
     text, words = CASES[code]
     path = tmp_path / f"{code}.toml"
     path.write_text(text)
@@ -84,3 +91,18 @@ def test_a_condition_that_can_never_hold_is_found_without_simulation(tmp_path):
     fine = tmp_path / "fine.toml"
     fine.write_text(GOOD + '\n[[rules]]\nid = "possible"\nwhen = "tension >= 100"\nmessage = "x"\n')
     assert "W105" not in run_ttx("check", str(fine)).stdout
+
+
+@pytest.mark.skipif(__import__("sys").version_info < (3, 11), reason="no TOML 1.0 reader (tomllib) to compare with")
+def test_a_toml_1_1_form_is_placed_at_the_line_and_column_editors_reject():
+    """W108: a newline inside an inline table loads, but Taplo and tomllib reject it there."""
+    import tempfile
+    from pathlib import Path
+
+    text, _ = CASES["W108"]
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if row.startswith("effects = { tension = -10,"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "w108.toml"
+        path.write_text(text)
+        result = run_ttx("check", str(path))
+    assert f"{path}:{line}:27: W108" in result.stdout

@@ -21,6 +21,7 @@ WARNING_HINTS = {
     "W105": "check the condition: in the simulated games it never held",
     "W106": "give the team a move it can always play, or set moves_per_turn = 0",
     "W107": "check the outcome's condition and the outcomes before it (the first that holds wins)",
+    "W108": "write it as TOML 1.0: an inline table on one line with no trailing comma, or a [table] of its own",
 }
 
 
@@ -123,8 +124,30 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
             if label.lower() in text and audience - {move.team}:
                 problems.append(warning("W103", f"inject '{inject.id}' names '{label}', a secret move of {move.team}, "
                                         "to other teams", f"injects[{i}]", positions))
+    toml10 = toml_1_0_problem(source)
     if not problems:
-        return problems
+        return [toml10] if toml10 else problems
     # Scanning the source for positions costs as much as the checks: only when needed.
     positions.update(locate(source))
-    return [warning(p.code, p.message, p.path, positions) for p in problems]
+    return [warning(p.code, p.message, p.path, positions) for p in problems] + ([toml10] if toml10 else [])
+
+
+_AT = re.compile(r"^(?P<msg>.*?) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def toml_1_0_problem(source: str) -> Problem | None:
+    """W108: a form of TOML 1.1 (a newline or trailing comma in an inline table, say) that tomli reads
+    but TOML 1.0 readers reject: Taplo and Even Better TOML in editors, and Python's tomllib."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML 1.0 reader to compare with
+        return None
+    try:
+        tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        match = _AT.match(str(exc))
+        line, col = (int(match["line"]), int(match["col"])) if match else (None, None)
+        words = match["msg"] if match else str(exc)
+        return Problem("W108", "a form of TOML that editors and TOML 1.0 readers (Taplo, Python's tomllib) "
+                       f"reject: {words}", "", line, col, severity="warning", hint=WARNING_HINTS["W108"])
+    return None
