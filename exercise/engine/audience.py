@@ -269,9 +269,26 @@ def project_order(scenario: Scenario, audience: Audience, order: Order) -> Order
     return Order(order.team, moves, rationale, project_reason(scenario, audience, order.reason))
 
 
+_RECORDS: dict[tuple[int, Audience], tuple[TurnRecord, TurnRecord]] = {}
+
+
 def project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
+    """The record as the audience may know it. Records never change, so each projection is
+    computed once: a computer player observes the whole history every turn."""
     if audience.kind == "facilitator":
         return record
+    key = (id(record), audience)
+    hit = _RECORDS.get(key)
+    if hit is not None and hit[0] is record:
+        return hit[1]
+    if len(_RECORDS) > 20_000:
+        _RECORDS.clear()
+    projected = _project_record(scenario, audience, record)
+    _RECORDS[key] = (record, projected)
+    return projected
+
+
+def _project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
     meters = [m.id for m in scenario.meters if sees_meter(scenario, audience, m.id)]
     return TurnRecord(
         turn=record.turn,
