@@ -58,7 +58,8 @@ def controllers_for(scenario: Scenario, players: Mapping[str, str]) -> dict[str,
 
 def choose(state: State, team: str, controller: Controller, seed: int) -> Order:
     """A controller's order for one team: its observation and its own stream, never the state or seed."""
-    return controller.choose(view(state, team), bot_rng(seed, team, state.turn))
+    history = getattr(controller, "observes_history", True)  # a random player decides from the present
+    return controller.choose(view(state, team, history), bot_rng(seed, team, state.turn))
 
 
 def play_turn(state: State, controllers: Mapping[str, Controller], seed: int,

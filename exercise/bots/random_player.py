@@ -25,6 +25,7 @@ class RandomPlayer:
     """
 
     name = "random"
+    observes_history = False  # it picks among the legal moves: the past tells it nothing
 
     def __init__(self, scenario: Scenario, contingency_rate: float = 0.2) -> None:
         self.scenario = scenario

@@ -330,9 +330,22 @@ class Observation:
         return tuple(e for r in self.records for e in r.events) + self.pending
 
 
-def observe(state: State, audience: Audience) -> Observation:
-    """The projection of a whole state to an audience."""
+def observe(state: State, audience: Audience, history: bool = True) -> Observation:
+    """The projection of a whole state to an audience.
+
+    With `history=False`, the past (records, this turn's events, plays, what it was told) is left
+    out: less to know, for a player that decides from the present alone, and much less to compute.
+    """
     scenario = state.scenario
+    if not history:
+        return Observation(
+            audience=audience, turn=state.turn,
+            meters=MappingProxyType({m.id: state.meters[m.id] for m in scenario.meters
+                                     if sees_meter(scenario, audience, m.id)}),
+            flags=frozenset(f for f in state.flags if sees_flag(scenario, audience, f)),
+            plays=(), told=frozenset(), records=(), pending=(), outcome=state.outcome,
+            legal=legal_moves(state, audience.team) if audience.kind == "team" and audience.team else (),
+        )
     if audience.kind == "facilitator":
         told = frozenset(state.history.fired)
         return Observation(audience, state.turn, state.meters, state.flags, state.history.plays, told,
@@ -357,9 +370,9 @@ def observe(state: State, audience: Audience) -> Observation:
     )
 
 
-def view(state: State, team: str) -> Observation:
+def view(state: State, team: str, history: bool = True) -> Observation:
     """A team's observation: what a team screen shows and all a computer player is given."""
-    return observe(state, Audience.of(team))
+    return observe(state, Audience.of(team), history)
 
 
 def belief_state(scenario: Scenario, observation: Observation, seed: int) -> State:
