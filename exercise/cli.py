@@ -44,12 +44,14 @@ def resolve_scenario_path(name: str) -> Path:
     return found
 
 
-def open_scenario(name: str) -> Scenario:
+def open_scenario(name: str, variant: str | None = None) -> Scenario:
     from exercise.engine.loader import ScenarioError, load_scenario
 
     path = resolve_scenario_path(name)
     try:
-        return load_scenario(path)
+        return load_scenario(path, variant)
+    except ValueError as exc:  # an unknown variant
+        raise UserError(f"--variant {variant}: {exc}") from None
     except ScenarioError as exc:
         count = len(exc.problems)
         raise UserError(
@@ -73,6 +75,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             continue
         teams = ", ".join(t.name for t in s.teams)
         print(f"{path.stem}\n  {s.title}\n  teams: {teams}\n  {s.turns} turns of {s.turn_length}")
+        for v in s.variants:
+            print(f"  --variant {v.id}: {v.title}")
     return EXIT_OK
 
 
@@ -169,7 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from exercise.session import JournalError, Session
     from exercise.transcript import render_ending, render_turn, who_plays
 
-    scenario = open_scenario(args.scenario)
+    scenario = open_scenario(args.scenario, args.variant)
     audience = parse_audience_arg(args.audience, scenario, "--as")
     script = load_orders(args.orders, scenario) if args.orders else {}
     levels = parse_bots(args.bot, scenario)
@@ -251,7 +255,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     from exercise.simulate import render, run_games, summarize, write_json
 
-    scenario = open_scenario(args.scenario)
+    scenario = open_scenario(args.scenario, args.variant)
     if args.runs < 1:
         raise UserError("--runs must be at least 1")
     levels = parse_bots(args.bot, scenario)
@@ -265,7 +269,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} games")
             sys.stderr.flush()
 
-    games = run_games(str(resolve_scenario_path(args.scenario)), args.runs, args.seed, levels, jobs, progress)
+    games = run_games(str(resolve_scenario_path(args.scenario)), args.runs, args.seed, levels, jobs, progress,
+                      variant=args.variant)
     if show:
         sys.stderr.write("\n")
     report = summarize(scenario, games, seed=args.seed, levels=levels)
@@ -412,8 +417,9 @@ def cmd_home(args: argparse.Namespace) -> Any:
 
 def cmd_play(args: argparse.Namespace) -> Any:
     path = resolve_scenario_path(args.scenario)
-    open_scenario(args.scenario)  # problems are reported here, before the screen opens
-    return _run_tui(args, start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast)
+    open_scenario(args.scenario, args.variant)  # problems are reported here, before the screen opens
+    return _run_tui(args, start="play", scenario_path=path, seed=args.seed, high_contrast=args.high_contrast,
+                    variant=args.variant)
 
 
 def cmd_solo(args: argparse.Namespace) -> Any:
@@ -471,6 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("play", help="set up and play an exercise in the interactive screens")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
     p.add_argument("--seed", type=int, help="the seed (default: a random one, shown at setup)")
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_play)
@@ -513,6 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
     p.add_argument("--seed", type=int, required=True, help="the seed: same seed, same game")
     p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
+    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
     p.add_argument("--journal", metavar="PATH", help="write the session journal here")
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
@@ -532,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
     p.add_argument("--runs", type=int, default=200, help="how many games (default 200)")
+    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
     p.add_argument("--seed", type=int, default=1, help="the seed: same seed, same report (default 1)")
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random (default), doctrine or lookahead")

@@ -79,12 +79,13 @@ class Start(Entry):
     mode: str = "hotseat"
     timer: int = 0
     pin: str = ""  # the facilitator PIN's salted hash, as the shell wrote it; "" when none was set
+    variant: str = ""  # the scenario's variant played, if any
 
     def fields(self) -> dict[str, Any]:
         return {"version": self.version, "ttx": self.ttx, "scenario": self.scenario,
                 "scenario_path": self.scenario_path, "scenario_hash": self.scenario_hash, "seed": self.seed,
                 "players": dict(self.players), "mode": self.mode, "timer": self.timer,
-                **({"pin": self.pin} if self.pin else {})}
+                **({"pin": self.pin} if self.pin else {}), **({"variant": self.variant} if self.variant else {})}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Start:
@@ -96,7 +97,7 @@ class Start(Entry):
                    ttx=_str(data, "ttx", ""), scenario=_str(data, "scenario", ""),
                    scenario_path=_str(data, "scenario_path", ""), scenario_hash=_str(data, "scenario_hash", ""),
                    seed=_int(data, "seed"), players=players, mode=_str(data, "mode", "hotseat"),
-                   timer=_int(data, "timer", 0), pin=_str(data, "pin", ""))
+                   timer=_int(data, "timer", 0), pin=_str(data, "pin", ""), variant=_str(data, "variant", ""))
 
 
 def _reason_to_json(parts: tuple[ReasonPart, ...]) -> Any:

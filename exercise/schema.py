@@ -111,6 +111,12 @@ def scenario_schema() -> dict[str, Any]:
                 "sources": SOURCES,
             })),
             "debrief": table([], {"questions": array_of(TEXT)}),
+            "variants": array_of(table(["id", "title"], {
+                "id": ID, "title": TEXT, "description": TEXT, "turns": {"type": "integer", "minimum": 1, "maximum": 100},
+                "turn_length": TEXT, "turn_labels": array_of(TEXT),
+                "schedule": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                             "description": "inject id = the turn it comes on in this variant"},
+            }, "another cut of the same scenario: `ttx play SCENARIO --variant ID`")),
             "expect": array_of(table(["id", "text", "check"], {
                 "id": ID, "text": TEXT,
                 "check": {"enum": ["ending_share", "endings_spread", "ending_not_before", "no_decisive_move",

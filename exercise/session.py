@@ -173,6 +173,7 @@ class Session:
             mode=str(settings.get("mode", "hotseat")),
             timer=int(settings.get("timer", 0)),
             pin=str(settings.get("pin", "")),
+            variant=scenario.variant,
         ))
         return session
 
@@ -201,7 +202,11 @@ class Session:
                     " name the scenario file to use"
                 )
             path = bundled
-        scenario = load_scenario(path)
+        variant = start.get("variant") or None
+        try:
+            scenario = load_scenario(path, variant if isinstance(variant, str) else None)
+        except ValueError as exc:  # the variant is no longer in the file
+            raise JournalError(f"{journal_path}: {exc}") from None
         if scenario.id != start.get("scenario"):
             raise JournalError(
                 f"{journal_path}: this journal is from scenario '{start.get('scenario')}', not '{scenario.id}'"

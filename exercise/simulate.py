@@ -21,7 +21,7 @@ def game_seed(seed: int, index: int) -> int:
 
 
 def play_one(path: str, seed: int, levels: Mapping[str, str],
-             strategies: Mapping[str, str] | None = None) -> dict[str, Any]:
+             strategies: Mapping[str, str] | None = None, variant: str | None = None) -> dict[str, Any]:
     """One game; a small picklable summary of it.
 
     `strategies` replaces some teams' computer players: `pass` (never moves), or an orders
@@ -30,7 +30,7 @@ def play_one(path: str, seed: int, levels: Mapping[str, str],
     from exercise.engine import initial_state, legal_moves, resolve_turn, score
     from exercise.play import choose, computers
 
-    scenario = _scenario(path)
+    scenario = _scenario(path, variant)
     players = computers(scenario, levels)
     for team, strategy in (strategies or {}).items():
         players[team] = _strategy(path, scenario, team, strategy)
@@ -70,12 +70,12 @@ def _strategy(path: str, scenario, team: str, strategy: str):
         return Passer()
     if strategy in ("random", "doctrine", "lookahead"):
         return computers(scenario, {team: strategy})[team]
-    if (path, strategy) not in _CACHE:
+    if ("orders", path, strategy) not in _CACHE:
         from exercise.orders_file import read_orders
 
         orders = read_orders(str(Path(path).parent / strategy), scenario)
-        _CACHE[(path, strategy)] = {turn: o[team] for turn, o in orders.items() if team in o}
-    return Scripted(_CACHE[(path, strategy)], Passer())
+        _CACHE[("orders", path, strategy)] = {turn: o[team] for turn, o in orders.items() if team in o}
+    return Scripted(_CACHE[("orders", path, strategy)], Passer())
 
 
 def _ranges(state) -> dict[str, list[float]]:
@@ -91,22 +91,22 @@ def _ranges(state) -> dict[str, list[float]]:
 _CACHE: dict[Any, Any] = {}
 
 
-def _scenario(path: str):
-    if path not in _CACHE:
+def _scenario(path: str, variant: str | None = None):
+    if (path, variant) not in _CACHE:
         from exercise.engine import load_scenario
 
-        _CACHE[path] = load_scenario(path)
-    return _CACHE[path]
+        _CACHE[(path, variant)] = load_scenario(path, variant)
+    return _CACHE[(path, variant)]
 
 
 def _play_chunk(args: tuple) -> list[dict[str, Any]]:
-    path, seeds, levels, strategies = args
-    return [play_one(path, s, levels, strategies) for s in seeds]
+    path, seeds, levels, strategies, variant = args
+    return [play_one(path, s, levels, strategies, variant) for s in seeds]
 
 
 def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: int = 1,
               progress: Callable[[int, int], None] | None = None,
-              strategies: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+              strategies: Mapping[str, str] | None = None, variant: str | None = None) -> list[dict[str, Any]]:
     """Play `runs` games; with jobs > 1, in that many processes. Results in game order."""
     seeds = [game_seed(seed, i) for i in range(runs)]
     chunk = 25
@@ -116,13 +116,13 @@ def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: 
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_play_chunk, [(path, c, dict(levels), dict(strategies or {})) for c in chunks]):
+            for part in pool.imap(_play_chunk, [(path, c, dict(levels), dict(strategies or {}), variant) for c in chunks]):
                 results.extend(part)
                 if progress:
                     progress(len(results), runs)
     else:
         for c in chunks:
-            results.extend(_play_chunk((path, c, dict(levels), dict(strategies or {}))))
+            results.extend(_play_chunk((path, c, dict(levels), dict(strategies or {}), variant)))
             if progress:
                 progress(len(results), runs)
     return results

@@ -375,3 +375,32 @@ def test_an_injects_text_is_shown_with_its_title_to_its_audience():
     beijing = run_ttx("run", "sequencing_2018", "--seed", "1", "--as", "beijing").stdout
     assert "After years of distance, Kim and Xi consolidate their strategic relationship." in beijing
     assert "After years of distance" not in room  # a private inject's text stays with its audience
+
+
+def test_a_variant_cuts_the_flagship_for_a_50_minute_class(tmp_path):
+    """`[[variants]]`: fewer turns, their labels, and the injects rescheduled to fit."""
+    journal = tmp_path / "class.jsonl"
+    result = run_ttx("run", "sequencing_2018", "--seed", "1", "--variant", "class_50", "--journal", str(journal))
+    assert 0 == result.returncode, result.stderr
+    assert "== Turn 4 (October 2018) ==" in result.stdout and "Turn 5" not in result.stdout
+    assert "Inject: Ri Yong-ho at the UN" in result.stdout  # September, moved from turn 4 to turn 3
+    assert "The Kremlin invites Kim" in result.stdout
+    from exercise.session import Session
+
+    resumed = Session.resume(journal, write=False)
+    assert ("class_50", 4) == (resumed.scenario.variant, resumed.scenario.turns)
+    listing = run_ttx("list").stdout
+    assert "--variant class_50: A 50-minute class" in listing
+    bad = run_ttx("run", "sequencing_2018", "--seed", "1", "--variant", "class50")
+    assert 1 == bad.returncode and "Traceback" not in bad.stderr
+    assert "unknown variant 'class50': did you mean 'class_50'?" in bad.stderr
+
+
+def test_a_variant_reaches_the_roadmap_in_its_last_turn_at_the_earliest():
+    result = run_ttx("simulate", "sequencing_2018", "--variant", "class_50", "--runs", "100", "--bot", "doctrine",
+                     "--json", "-q")
+    import json
+
+    report = json.loads(result.stdout)
+    assert set(report["end_turn"]) <= {"4"}  # no doctrine game ends before October
+    assert report["endings"]["verified_roadmap"]["count"] > 0

@@ -72,3 +72,20 @@ def test_an_orders_file_that_a_strategy_names_must_exist(tmp_path):
     result = run_ttx("test", str(path))
     assert 1 == result.returncode and "Traceback" not in result.stderr
     assert "expect 'x'" in result.stderr and "missing_orders.toml" in result.stderr
+
+
+VARIANT_HEAD = BROKEN.read_text().split("[[expect]]")[0]
+
+
+@pytest.mark.parametrize("table, code, words", [
+    ('turns = 2\nschedule = { nothing = 1 }', "E301", "unknown inject 'nothing'"),
+    ('turns = 2\nturn_labels = ["one"]', "E502", "1 turn labels for 2 turns"),
+    ('turns = 0', "E204", "'turns' must be from 1 to 100, not 0"),
+], ids=["inject", "labels", "turns"])
+def test_a_mistake_in_a_variant_is_reported_with_its_code(table, code, words):
+    text = VARIANT_HEAD + f'[[variants]]\nid = "short"\ntitle = "Short"\n{table}\n'
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "x.toml")
+    problems = info.value.problems
+    assert [code] == [p.code for p in problems], [p.message for p in problems]
+    assert words in problems[0].message

@@ -22,6 +22,7 @@ from exercise.engine.conditions import (
 from exercise.engine.locate import locate
 from exercise.engine.model import (
     EXPECTATION_CHECKS,
+    Variant,
     LEVELS,
     Expectation,
     NO_EFFECTS,
@@ -208,7 +209,7 @@ class _Checker:
 
 _FIELDS = {
     "top": ("format", "scenario", "sources", "teams", "meters", "flags", "moves", "rules",
-            "injects", "outcomes", "debrief", "expect"),
+            "injects", "outcomes", "debrief", "expect", "variants"),
     "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
     "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
     "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
@@ -227,6 +228,7 @@ _FIELDS = {
     "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
     "debrief": ("questions",),
+    "variants": ("id", "title", "description", "turns", "turn_length", "turn_labels", "schedule"),
     "expects": ("id", "text", "check", "players", "runs", "seed", "ending", "min", "max", "count", "turn",
                 "team", "strategy"),
 }
@@ -264,10 +266,18 @@ def read_source(path: str | os.PathLike[str]) -> tuple[str, bytes]:
     return text, data
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario file; raise ScenarioError listing every problem."""
+def load_scenario(path: str | os.PathLike[str], variant: str | None = None) -> Scenario:
+    """Load and validate a scenario file; raise ScenarioError listing every problem.
+
+    With `variant`, the scenario as that `[[variants]]` table cuts it (ValueError if unknown).
+    """
     text, data = read_source(path)
-    return parse_scenario(text, str(path), hashlib.sha256(data).hexdigest())
+    scenario = parse_scenario(text, str(path), hashlib.sha256(data).hexdigest())
+    if variant:
+        from exercise.engine.model import apply_variant
+
+        scenario = apply_variant(scenario, variant)
+    return scenario
 
 
 def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") -> Scenario:
@@ -313,7 +323,7 @@ class _Builder:
         if id_ in RESERVED or id_ in ("set", "clear"):
             self.check.add("E206", f"{path}.id", f"'{id_}' is a reserved word of the format", True)
             return None
-        scoped = kind in ("source", "team", "objective", "expect")
+        scoped = kind in ("source", "team", "objective", "expect", "variant")
         key = f"{kind}:{id_}" if scoped else id_
         if key in self.ids:
             first = self.ids[key]
@@ -440,11 +450,13 @@ class _Builder:
         injects = self.check.tables(doc, "injects")
         outcomes = self.check.tables(doc, "outcomes", required=True)
         expects = self.check.tables(doc, "expect")
+        variants = self.check.tables(doc, "variants")
 
         # Pass 1: every id, so references and conditions can be checked in any order.
         for kind, tables in (("source", sources), ("team", teams), ("meter", meters),
                              ("flag", flags), ("move", moves), ("rule", rules),
-                             ("inject", injects), ("outcome", outcomes), ("expect", expects)):
+                             ("inject", injects), ("outcome", outcomes), ("expect", expects),
+                             ("variant", variants)):
             for path, table in tables:
                 check.unknown_keys(table, path, _FIELDS[kind + "s"])
                 table["__id"] = self.declare(kind, table, path)
@@ -501,6 +513,7 @@ class _Builder:
                 check.add("E204", f"teams[{built_teams.index(team)}]",
                           f"team '{team.id}' has no moves: give it moves or set moves_per_turn = 0")
         built_expects = [self.expectation(p, t, turns) for p, t in expects]
+        built_variants = [self.variant(p, t) for p, t in variants]
         debrief = check.get(doc, "", "debrief", dict, {}) or {}
         check.unknown_keys(debrief, "debrief", _FIELDS["debrief"])
         questions = check.string_list(debrief, "debrief", "questions")
@@ -524,6 +537,7 @@ class _Builder:
             turn_labels=turn_labels,
             debrief=questions,
             expectations=built_expects,
+            variants=built_variants,
             format=FORMAT_VERSION,
             path=name,
             content_hash=content_hash,
@@ -739,6 +753,33 @@ class _Builder:
             effects=self.effects(t, path, "effects"),
             sources=self.citations(t, path),
         )
+
+    def variant(self, path: str, t: dict) -> Variant | None:
+        """A `[[variants]]` table: its turns, their labels, and the injects it reschedules."""
+        check, g = self.check, self.check.get
+        turns = g(t, path, "turns", int, None)
+        if turns is not None and not 1 <= turns <= 100:
+            check.add("E204", f"{path}.turns", f"'turns' must be from 1 to 100, not {turns}", True)
+            turns = None
+        labels = check.string_list(t, path, "turn_labels")
+        if labels and turns is not None and len(labels) != turns:
+            check.add("E502", f"{path}.turn_labels", f"{len(labels)} turn labels for {turns} turns: give exactly one "
+                      "per turn", True)
+        schedule = []
+        table = g(t, path, "schedule", dict, {}) or {}
+        for inject, turn in table.items():
+            where = f"{path}.schedule.{inject}"
+            if not self.ref("inject", inject, f"{path}.schedule", "inject"):
+                continue
+            if isinstance(turn, bool) or not isinstance(turn, int):
+                check.add("E201", where, f"'{inject}' must be a turn number, not {_describe(turn)}", True)
+            elif not 1 <= turn <= (turns or 10**6):
+                check.add("E204", where, f"'{inject}' is scheduled for turn {turn}, outside the variant's turns"
+                          f" 1..{turns}", True)
+            else:
+                schedule.append((inject, turn))
+        return Variant(t["__id"] or "", g(t, path, "title", str, "", required=True), g(t, path, "description", str, ""),
+                       turns, g(t, path, "turn_length", str, None), labels, schedule)
 
     def expectation(self, path: str, t: dict, turns: int) -> Expectation | None:
         """An `[[expect]]` table: what it claims, and the figures the claim needs."""

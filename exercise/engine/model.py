@@ -218,6 +218,19 @@ class Expectation:
 
 
 @attrs.frozen(eq=False, repr=False)
+class Variant:
+    """Another cut of the same scenario: fewer or more turns, their labels, and when injects come."""
+
+    id: str
+    title: str
+    description: str = ""
+    turns: int | None = None
+    turn_length: str | None = None
+    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    schedule: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)  # inject id -> turn
+
+
+@attrs.frozen(eq=False, repr=False)
 class Scenario:
     """Everything a scenario file says, validated; the engine's static half."""
 
@@ -237,6 +250,8 @@ class Scenario:
     turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     debrief: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=tuple)
+    variants: tuple[Variant, ...] = attrs.field(default=(), converter=tuple)
+    variant: str = ""  # the variant applied, if any
     format: int = 1
     path: str = ""
     content_hash: str = ""
@@ -295,3 +310,31 @@ class Scenario:
         if 1 <= turn <= len(self.turn_labels):
             return f"Turn {turn} ({self.turn_labels[turn - 1]})"
         return f"Turn {turn}"
+
+
+def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
+    """The scenario as a variant cuts it. An inject scheduled after the variant's last turn, and
+    not rescheduled, can still be fired by hand (or fires by its condition, if it has one)."""
+    variant = next((v for v in scenario.variants if v.id == variant_id), None)
+    if variant is None:
+        from exercise.engine.words import suggest
+
+        names = [v.id for v in scenario.variants]
+        raise ValueError(f"unknown variant '{variant_id}'{suggest(variant_id, names)}"
+                         + (f" (variants: {', '.join(names)})" if names else " (this scenario has no variants)"))
+    turns = variant.turns or scenario.turns
+    schedule = dict(variant.schedule)
+    injects = []
+    for inject in scenario.injects:
+        turn = schedule.get(inject.id, inject.turn)
+        if turn is not None and turn > turns:
+            turn = None
+        injects.append(attrs.evolve(inject, turn=turn) if turn != inject.turn else inject)
+    return attrs.evolve(
+        scenario,
+        turns=turns,
+        turn_length=variant.turn_length or scenario.turn_length,
+        turn_labels=variant.turn_labels or (scenario.turn_labels[:turns] if len(scenario.turn_labels) >= turns else ()),
+        injects=injects,
+        variant=variant.id,
+    )

@@ -66,8 +66,10 @@ class TtxApp(Refusals, App[None]):
         high_contrast: bool = False,
         solo_team: str | None = None,
         level: str = "doctrine",
+        variant: str | None = None,
     ) -> None:
         super().__init__()
+        self.start_variant = variant  # a variant of the scenario named on the command line
         self.start_mode = start
         self.start_scenario = scenario_path
         self.start_seed = seed
@@ -92,7 +94,7 @@ class TtxApp(Refusals, App[None]):
 
         self.push_screen(HomeScreen())
         if self.start_mode == "play" and self.start_scenario is not None:
-            self.open_setup(Path(self.start_scenario), self.start_seed)
+            self.open_setup(Path(self.start_scenario), self.start_seed, self.start_variant)
         elif self.start_mode == "author" and self.start_scenario is not None:
             self.open_author(Path(self.start_scenario))
         elif self.start_mode == "solo" and self.start_scenario is not None and self.solo_team:
@@ -106,12 +108,12 @@ class TtxApp(Refusals, App[None]):
         elif self.start_mode == "resume" and self.start_journal is not None:
             self.resume(Path(self.start_journal), force=self.force)
 
-    def open_setup(self, path: Path, seed: int | None = None) -> None:
+    def open_setup(self, path: Path, seed: int | None = None, variant: str | None = None) -> None:
         from exercise.engine import ScenarioError, load_scenario
         from exercise.tui.screens.setup import SetupScreen
 
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, variant)
         except ScenarioError as exc:
             self.notify(f"{len(exc.problems)} problem(s) to fix first; they are listed here and update "
                         "as you save the file.", title="This scenario cannot be played yet", severity="error",

@@ -48,7 +48,9 @@ class SetupScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="setup"):
-            yield Static(f"[b]{self.scenario.title}[/b] — setup", classes="screen-title")
+            variant = next((v for v in self.scenario.variants if v.id == self.scenario.variant), None)
+            cut = f" — {variant.title}" if variant is not None else ""
+            yield Static(f"[b]{self.scenario.title}[/b]{cut} — setup", classes="screen-title", markup=True)
             yield Label("Who plays each team", classes="section-title")
             with Grid(id="players"):
                 for team in self.scenario.teams:
