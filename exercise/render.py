@@ -99,14 +99,24 @@ def event_text(scenario: Scenario, event: Event) -> str:
         return f"{scenario.flag_index[change.id].label}: {'set' if change.after else 'cleared'}"
     if kind == "outcome":
         return outcome_title(scenario, event)
+    if kind == "expectation":
+        inject = scenario.inject_index[event.cause.id]
+        who = f" of {team_name(scenario, event.team)}" if event.team else ""
+        return f"Expected{who}: {inject.expected.text}: {'done' if event.success else 'missed'}"
     return "An undisclosed development"
 
 
 def inject_body(scenario: Scenario, event: Event) -> str:
     """A scenario inject's body text, shown wherever its title is (a facilitator's own is its detail)."""
     if event.kind == "inject" and event.cause.kind == "inject":
-        return scenario.inject_index[event.cause.id].text.strip().rstrip(".") + "." if scenario.inject_index[
-            event.cause.id].text.strip() else ""
+        inject = scenario.inject_index[event.cause.id]
+        body = inject.text.strip().rstrip(".") + "." if inject.text.strip() else ""
+        if inject.expected is not None:
+            who = f"{team_name(scenario, inject.expected.team)} is" if inject.expected.team else "Expected:"
+            turns = inject.expected.within
+            by = "this turn" if turns == 1 else f"within {turns} turns"
+            body += (" " if body else "") + f"{who} expected to act {by}: {inject.expected.text}."
+        return body
     return ""
 
 
@@ -129,6 +139,8 @@ def event_detail(scenario: Scenario, event: Event) -> str:
             if event.cause.kind == "facilitator":
                 return event.text or "written by the facilitator"
             return "fired by the facilitator"
+        if event.trigger == "missed":
+            return "because an expected action was missed"
         if event.trigger == "triggered":
             return f"triggered: {event.condition}" if event.condition else "triggered"
         if event.trigger == "scheduled":
@@ -160,7 +172,11 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
     elif event.kind == "inject":
         body = inject_body(scenario, event)
         joint = " " if what[-1:] in ".?!" else ". "
-        text = f"Inject: {what}" + (f"{joint}{body}" if body else "") + (f" — {detail}" if detail else "")
+        sender = scenario.inject_index[event.cause.id].sender if event.cause.kind == "inject" else ""
+        text = (f"Inject from {sender}: " if sender else "Inject: ") + what + (f"{joint}{body}" if body else "") + (
+            f" — {detail}" if detail else "")
+    elif event.kind == "expectation":
+        text = what + (f" (because {event.condition})" if event.condition and event.success else "")
     elif event.kind == "override":
         text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "outcome":

@@ -123,6 +123,8 @@ def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
         elif event.kind == "contingency" and event.carried_out is False:
             prompts.append(f"{when}: {event_text(scenario, event)}. What would it have taken "
                            "for both sides to move together?")
+        elif event.kind == "expectation" and event.success is False:
+            prompts.append(f"{when}: {event_text(scenario, event)}. Who could have acted, and why did nobody?")
         elif event.kind == "override":
             prompts.append(f"{when}: the facilitator stepped in ({event.reason}). "
                            "Did the class agree with that judgment?")
@@ -235,7 +237,8 @@ def markdown(data: dict[str, Any]) -> str:
             out.append(line)
         for kinds, heading in ((("inject",), "Injects"), (("override",), "Facilitator"),
                                (("contingency",), "Contingencies"), (("chance",), "Chances"),
-                               (("hidden",), "Undisclosed"), (("rule",), "Consequences"), (("outcome",), "Ending")):
+                               (("hidden",), "Undisclosed"), (("rule",), "Consequences"),
+                               (("expectation",), "Expected actions"), (("outcome",), "Ending")):
             events = [e for e in record.events if e.kind in kinds]
             if events:
                 out.append(f"- {heading}:")

@@ -104,7 +104,11 @@ def scenario_schema() -> dict[str, Any]:
             })),
             "injects": array_of(table(["id", "title"], {
                 "id": ID, "title": TEXT, "text": TEXT, "turn": {"type": "integer", "minimum": 1},
-                "when": CONDITION, "to": IDS, "effects": EFFECTS, "sources": SOURCES,
+                "when": CONDITION, "to": IDS, "effects": EFFECTS, "sources": SOURCES, "from": TEXT,
+                "expected_action": table(["text", "when"], {
+                    "text": TEXT, "when": CONDITION, "within": {"type": "integer", "minimum": 1}, "team": ID,
+                    "if_missed": ID,
+                }, "what the inject expects someone to do, by when, and the inject that comes if not"),
             })),
             "outcomes": array_of(table(["id", "title", "text"], {
                 "id": ID, "title": TEXT, "text": TEXT, "when": CONDITION, "at_end": {"type": "boolean"},

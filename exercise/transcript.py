@@ -56,7 +56,7 @@ def render_turn(scenario: Scenario, record: TurnRecord, players: Mapping[str, st
     if resolution:
         lines.append("Resolution")
         lines += [f"  {event_line(scenario, e)}" for e in resolution]
-    rules = [e for e in record.events if e.kind == "rule"]
+    rules = [e for e in record.events if e.kind in ("rule", "expectation")]
     if rules:
         lines.append("Consequences")
         lines += [f"  ! {event_line(scenario, e)}" for e in rules]

@@ -135,6 +135,9 @@ def _condition_names(scenario: Scenario, event: Event) -> frozenset[str]:
     if kind == "rule":
         rule = scenario.rule_index.get(ident)
         return rule.when.names if rule is not None else frozenset()
+    if event.kind == "expectation":
+        inject = scenario.inject_index.get(ident)
+        return inject.expected.when.names if inject is not None and inject.expected is not None else frozenset()
     if kind == "inject" and event.condition:
         inject = scenario.inject_index.get(ident)
         return inject.when.names if inject is not None and inject.when is not None else frozenset()
@@ -156,7 +159,7 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
         # everything either result changes.
         visible = _sees_effects(scenario, audience, scenario.move_index[event.move])
     names = _condition_names(scenario, event)
-    if visible and event.kind == "rule":
+    if visible and event.kind in ("rule", "expectation"):
         # A consequence whose condition names a secret move would tell whether it was played.
         visible = all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
     if visible and event.kind == "override":

@@ -22,6 +22,7 @@ from exercise.engine.conditions import (
 from exercise.engine.locate import locate
 from exercise.engine.model import (
     EXPECTATION_CHECKS,
+    ExpectedAction,
     Variant,
     LEVELS,
     Expectation,
@@ -225,7 +226,8 @@ _FIELDS = {
               "requires_text", "once", "cooldown", "secret", "effects", "chance", "success",
               "failure", "success_text", "failure_text"),
     "rules": ("id", "when", "message", "effects", "once", "to", "sources"),
-    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources"),
+    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources", "from", "expected_action"),
+    "expected_action": ("text", "when", "within", "team", "if_missed"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
     "debrief": ("questions",),
     "variants": ("id", "title", "description", "turns", "turn_length", "turn_labels", "schedule"),
@@ -752,7 +754,30 @@ class _Builder:
             to=self.audience(t, path, "to"),
             effects=self.effects(t, path, "effects"),
             sources=self.citations(t, path),
+            sender=g(t, path, "from", str, ""),
+            expected=self.expected_action(t, path, t["__id"] or ""),
         )
+
+    def expected_action(self, t: dict, path: str, inject_id: str) -> ExpectedAction | None:
+        """`expected_action = { text, when, within, team, if_missed }` of an inject."""
+        check, g = self.check, self.check.get
+        table = g(t, path, "expected_action", dict, None)
+        if table is None:
+            return None
+        where = f"{path}.expected_action"
+        check.unknown_keys(table, where, _FIELDS["expected_action"])
+        when = self.condition(table, where, "when", required=True)
+        within = g(table, where, "within", int, 1)
+        if within < 1:
+            check.add("E204", f"{where}.within", f"'within' must be 1 or more turns, not {within}", True)
+        team = g(table, where, "team", str, None)
+        if team is not None:
+            self.ref("team", team, f"{where}.team", "team")
+        missed = g(table, where, "if_missed", str, None)
+        if missed is not None:
+            if self.ref("inject", missed, f"{where}.if_missed", "inject") and missed == inject_id:
+                check.add("E204", f"{where}.if_missed", "an inject cannot be its own contingency inject", True)
+        return ExpectedAction(g(table, where, "text", str, "", required=True), when or _NEVER, within, team, missed)
 
     def variant(self, path: str, t: dict) -> Variant | None:
         """A `[[variants]]` table: its turns, their labels, and the injects it reschedules."""

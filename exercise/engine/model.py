@@ -164,6 +164,17 @@ class Rule:
 
 
 @attrs.frozen(eq=False, repr=False)
+class ExpectedAction:
+    """What an inject expects someone to do, by when, and what comes if they do not."""
+
+    text: str  # the action in words: "Washington answers the Council"
+    when: Condition  # holds once the action is done
+    within: int = 1  # turns after the inject's turn, that one included (1: the same turn)
+    team: str | None = None  # who is expected to act, if one team
+    if_missed: str | None = None  # an inject that comes at the start of the turn after the deadline
+
+
+@attrs.frozen(eq=False, repr=False)
 class Inject:
     id: str
     title: str
@@ -173,6 +184,8 @@ class Inject:
     to: frozenset[str] | None = None
     effects: Effects = NO_EFFECTS
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sender: str = ""  # `from`: who sends it ("CIA analysts", "the UN Security Council")
+    expected: ExpectedAction | None = None
 
     @property
     def manual_only(self) -> bool:

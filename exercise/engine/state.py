@@ -213,6 +213,8 @@ class State:
     records: tuple[TurnRecord, ...] = ()
     outcome: str | None = None
     draws: int = 2  # how chance draws are made: 2, one stream per chance move; 1, one per turn (older journals)
+    awaiting: tuple[tuple[str, int], ...] = ()  # (inject id, last turn) of expected actions not yet done
+    due: tuple[str, ...] = ()  # contingency injects to fire at the start of the next turn
 
 
 class _Working:
@@ -285,10 +287,16 @@ def _start_turn(state: State) -> State:
     """Step 1: scheduled injects for this turn and triggered injects that now hold."""
     scenario = state.scenario
     candidates = scenario.injects_by_turn.get(state.turn, ())
-    if not candidates:
+    if not candidates and not state.due:
         return state
     work = _Working(state)
     events = []
+    awaiting = list(state.awaiting)
+    for inject_id in state.due:  # contingency injects of expected actions missed last turn
+        inject = scenario.inject_index[inject_id]
+        events.append(_inject_event(inject, state.turn, work.apply(inject.effects), "missed"))
+        work.history = work.history.with_fired([inject.id])
+        awaiting += _expecting(inject, state.turn)
     for inject in candidates:
         if inject.id in work.history.fired:
             continue
@@ -298,9 +306,15 @@ def _start_turn(state: State) -> State:
         trigger = "triggered" if inject.when is not None else "scheduled"
         events.append(_inject_event(inject, state.turn, changes, trigger))
         work.history = work.history.with_fired([inject.id])
+        awaiting += _expecting(inject, state.turn)
     if not events:
-        return state
-    return work.freeze(state, pending=state.pending + tuple(events))
+        return attrs.evolve(state, due=())
+    return work.freeze(state, pending=state.pending + tuple(events), awaiting=tuple(awaiting), due=())
+
+
+def _expecting(inject: Inject, turn: int) -> list[tuple[str, int]]:
+    """The expected action an inject starts waiting for: its id and the last turn to do it in."""
+    return [(inject.id, turn + inject.expected.within - 1)] if inject.expected is not None else []
 
 
 def move_status(state: State, team: str) -> list[tuple[Move, str | None]]:
@@ -499,6 +513,20 @@ def resolve_turn(
     if firing:
         work.history = work.history.with_fired(r.id for r in firing)
 
+    # Step 5b: expected actions of injects: done, or missed at their deadline.
+    awaiting, due = [], []
+    for inject_id, deadline in state.awaiting:
+        inject = scenario.inject_index[inject_id]
+        expected = inject.expected
+        done = expected.when.evaluate(work)
+        if done or turn >= deadline:
+            events.append(Event("expectation", Cause("inject", inject_id), turn, expected.team, inject.to,
+                                success=done, condition=expected.when.source))
+            if not done and expected.if_missed:
+                due.append(expected.if_missed)
+        else:
+            awaiting.append((inject_id, deadline))
+
     # Step 6: outcomes.
     outcome = None
     last = turn >= scenario.turns
@@ -526,6 +554,8 @@ def resolve_turn(
         pending=(),
         records=state.records + (record,),
         outcome=outcome,
+        awaiting=tuple(awaiting),
+        due=tuple(due),
     )
     if outcome is None:
         new_state = _start_turn(new_state)
@@ -581,6 +611,8 @@ def fire_inject(
         changes = work.apply(inject.effects)
         event = _inject_event(inject, state.turn, changes, "facilitator")
         work.history = work.history.with_fired([inject.id])
+        return work.freeze(state, pending=state.pending + (event,),
+                           awaiting=state.awaiting + tuple(_expecting(inject, state.turn)))
     else:
         if not title.strip():
             raise ValueError("an ad-hoc inject needs a title")

@@ -16,7 +16,7 @@ from exercise.tui.text import arrow, signed
 SECTIONS = (
     ("Injects and facilitator actions", ("inject", "override")),
     ("Moves, contingencies and chances", ("move", "contingency", "chance", "hidden")),
-    ("Consequences", ("rule",)),
+    ("Consequences and expected actions", ("rule", "expectation")),
 )
 
 
