@@ -815,20 +815,24 @@ class _Builder:
                       f"'{kind}'" + suggest(kind, EXPECTATION_CHECKS), True)
         players: dict[str, str] = {}
         raw = t.get("players", "doctrine")
+
+        def level_ok(level: Any, where: str) -> bool:
+            if level in LEVELS:
+                return True
+            check.add("E204", where, f"unknown level '{level}'" + suggest(str(level), LEVELS)
+                      + f" (levels: {', '.join(LEVELS)})", True)
+            return False
+
         if isinstance(raw, str):
-            if raw not in LEVELS:
-                check.add("E204", f"{path}.players", f"unknown level '{raw}'" + suggest(raw, LEVELS)
-                          + f" (levels: {', '.join(LEVELS)})", True)
-                raw = "doctrine"
-            raw = {team: raw for team in self.known("team")}
+            level = raw if level_ok(raw, f"{path}.players") else "doctrine"
+            raw = {team: level for team in self.known("team")}
         if not isinstance(raw, dict):
             check.add("E201", f"{path}.players", f"'players' must be a level (a string) or a table of team = level,"
                       f" not {_describe(raw)}", True)
             raw = {}
         for team, level in raw.items():
-            if self.ref("team", team, f"{path}.players", "team") and level not in LEVELS:
-                check.add("E204", f"{path}.players.{team}", f"unknown level '{level}'" + suggest(str(level), LEVELS)
-                          + f" (levels: {', '.join(LEVELS)})", True)
+            if self.ref("team", team, f"{path}.players", "team"):
+                level_ok(level, f"{path}.players.{team}")
             players[team] = str(level)
         for team in self.known("team"):
             players.setdefault(team, "doctrine")

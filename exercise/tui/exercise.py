@@ -53,7 +53,10 @@ class Exercise:
         return level_of(self.players.get(team, "human"))
 
     def who(self, team: str) -> str:
-        return "people" if self.is_human(team) else f"computer ({self.level(team)})"
+        """Who plays a team, in the words transcripts and reports use (scripted teams are people here)."""
+        from exercise.transcript import who_plays
+
+        return "people" if self.is_human(team) else who_plays(self.players[team])
 
     @property
     def solo_team(self) -> str | None:
