@@ -116,7 +116,8 @@ def scenario_schema() -> dict[str, Any]:
             })),
             "debrief": table([], {"questions": array_of(TEXT)}),
             "variants": array_of(table(["id", "title"], {
-                "id": ID, "title": TEXT, "description": TEXT, "turns": {"type": "integer", "minimum": 1, "maximum": 100},
+                "id": ID, "title": TEXT, "description": TEXT, "summary": TEXT,
+                "turns": {"type": "integer", "minimum": 1, "maximum": 100},
                 "turn_length": TEXT, "turn_labels": array_of(TEXT),
                 "schedule": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
                              "description": "inject id = the turn it comes on in this variant"},

@@ -230,7 +230,7 @@ _FIELDS = {
     "expected_action": ("text", "when", "within", "team", "if_missed"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
     "debrief": ("questions",),
-    "variants": ("id", "title", "description", "turns", "turn_length", "turn_labels", "schedule"),
+    "variants": ("id", "title", "description", "summary", "turns", "turn_length", "turn_labels", "schedule"),
     "expects": ("id", "text", "check", "players", "runs", "seed", "ending", "min", "max", "count", "turn",
                 "team", "strategy"),
 }
@@ -804,7 +804,7 @@ class _Builder:
             else:
                 schedule.append((inject, turn))
         return Variant(t["__id"] or "", g(t, path, "title", str, "", required=True), g(t, path, "description", str, ""),
-                       turns, g(t, path, "turn_length", str, None), labels, schedule)
+                       g(t, path, "summary", str, None), turns, g(t, path, "turn_length", str, None), labels, schedule)
 
     def expectation(self, path: str, t: dict, turns: int) -> Expectation | None:
         """An `[[expect]]` table: what it claims, and the figures the claim needs."""

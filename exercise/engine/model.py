@@ -237,6 +237,7 @@ class Variant:
     id: str
     title: str
     description: str = ""
+    summary: str | None = None  # the scenario's summary as this cut tells it
     turns: int | None = None
     turn_length: str | None = None
     turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
@@ -347,6 +348,7 @@ def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
         scenario,
         turns=turns,
         turn_length=variant.turn_length or scenario.turn_length,
+        summary=variant.summary or scenario.summary,
         turn_labels=variant.turn_labels or (scenario.turn_labels[:turns] if len(scenario.turn_labels) >= turns else ()),
         injects=injects,
         variant=variant.id,
