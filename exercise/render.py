@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from exercise.engine.conditions import Condition
+from exercise.engine.explain import explain
 from exercise.engine.model import Scenario
 from exercise.engine.state import Change, Event, Order, ReasonPart, State
 
@@ -127,13 +129,45 @@ def outcome_title(scenario: Scenario, event: Event) -> str:
     return title
 
 
+def condition_words(scenario: Scenario, event: Event) -> str:
+    """The condition that made the event happen, in plain words ("Tension is 80 or more").
+
+    The event carries the condition's source text (blank where the projection left it out);
+    the words come from the scenario's compiled condition for the event's cause, or are the
+    source text itself when the scenario has no such condition any more.
+    """
+    if not event.condition:
+        return ""
+    for condition in _conditions_of(scenario, event):
+        if condition is not None and condition.source == event.condition:
+            return explain(condition, scenario)
+    return event.condition
+
+
+def _conditions_of(scenario: Scenario, event: Event) -> tuple[Condition | None, ...]:
+    kind, ident = event.cause.kind, event.cause.id
+    if kind == "rule" and ident in scenario.rule_index:
+        return (scenario.rule_index[ident].when,)
+    if kind == "inject" and ident in scenario.inject_index:
+        inject = scenario.inject_index[ident]
+        if event.kind == "expectation":
+            return (inject.expected.when,) if inject.expected is not None else ()
+        return (inject.when,)
+    if kind == "outcome" and ident in scenario.outcome_index:
+        return (scenario.outcome_index[ident].when,)
+    clock = getattr(scenario, "clock_index", {}).get(ident) if kind == "clock" else None
+    if clock is not None:
+        return (clock.starts_when, clock.stops_when)
+    return ()
+
+
 def event_detail(scenario: Scenario, event: Event) -> str:
     """The how and why of an event, in words, or "" (what the projection left of it)."""
     kind = event.kind
     if kind == "chance":
         return f"chance {event.chance:.0%}, drew {event.roll:.2f}: {'success' if event.success else 'failure'}"
     if kind == "rule":
-        return f"because {event.condition}" if event.condition else ""
+        return f"because {condition_words(scenario, event)}" if event.condition else ""
     if kind == "inject":
         if event.trigger == "facilitator":
             if event.cause.kind == "facilitator":
@@ -142,7 +176,7 @@ def event_detail(scenario: Scenario, event: Event) -> str:
         if event.trigger == "missed":
             return "because an expected action was missed"
         if event.trigger == "triggered":
-            return f"triggered: {event.condition}" if event.condition else "triggered"
+            return f"because {condition_words(scenario, event)}" if event.condition else "triggered"
         if event.trigger == "scheduled":
             return f"scheduled for turn {event.turn}"
         return ""
@@ -151,7 +185,7 @@ def event_detail(scenario: Scenario, event: Event) -> str:
     if kind == "outcome":
         if event.forced:
             return f"reason: {event.reason}" if event.reason else "no reason given"
-        return f"because {event.condition}" if event.condition else ""
+        return f"because {condition_words(scenario, event)}" if event.condition else ""
     return ""
 
 
@@ -176,7 +210,7 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
         text = (f"Inject from {sender}: " if sender else "Inject: ") + what + (f"{joint}{body}" if body else "") + (
             f" — {detail}" if detail else "")
     elif event.kind == "expectation":
-        text = what + (f" (because {event.condition})" if event.condition and event.success else "")
+        text = what + (f" (because {condition_words(scenario, event)})" if event.condition and event.success else "")
     elif event.kind == "override":
         text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "outcome":
@@ -206,7 +240,7 @@ def ending_words(state: State, ending: Event | None) -> tuple[str, str, str]:
     if outcome is None:
         return "Not finished", "", "The exercise is still in progress."
     if ending is not None and ending.condition:
-        why = f"Reached on {scenario.turn_label(state.turn)}, because {ending.condition}."
+        why = f"Reached on {scenario.turn_label(state.turn)}, because {condition_words(scenario, ending)}."
     else:
         why = f"Reached at the end of {scenario.turn_label(state.turn)}."
     return outcome.title, outcome.text, why

@@ -101,6 +101,8 @@ def scenario_schema() -> dict[str, Any]:
             "rules": array_of(table(["id", "when", "message"], {
                 "id": ID, "when": CONDITION, "message": TEXT, "effects": EFFECTS, "once": {"type": "boolean"},
                 "to": IDS, "sources": SOURCES,
+                "allow": {"type": "array", "items": {"type": "string", "pattern": "^W1[0-9]{2}$"},
+                          "description": "warning codes this rule leaves out, such as W109"},
             })),
             "injects": array_of(table(["id", "title"], {
                 "id": ID, "title": TEXT, "text": TEXT, "turn": {"type": "integer", "minimum": 1},

@@ -229,7 +229,7 @@ def write_json(report: dict[str, Any], path: Path | None) -> str:
 
 def simulation_warnings(scenario, games: list[dict[str, Any]], source: str) -> list:
     """Warnings that need play: never legal, never fired, never reached, nothing to do."""
-    from exercise.engine.lint import warning
+    from exercise.engine.lint import allowed, warning
     from exercise.engine.locate import locate
 
     positions = locate(source)
@@ -261,4 +261,4 @@ def simulation_warnings(scenario, games: list[dict[str, Any]], source: str) -> l
             index = next(i for i, t in enumerate(scenario.teams) if t.id == team)
             problems.append(warning("W106", f"on turn {turn}, {team} had no legal move in every simulated game "
                                     "that reached it", f"teams[{index}]", positions))
-    return problems
+    return [p for p in problems if not allowed(scenario, p)]

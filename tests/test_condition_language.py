@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from exercise.engine import (
@@ -198,3 +199,125 @@ def test_mistakes_are_load_errors_with_a_code_and_a_column(scenario, text, code,
 def test_nothing_in_a_condition_reaches_python(scenario, text):
     with pytest.raises(ConditionError):
         compile_condition(text, names(scenario))
+
+
+# -- the syntax tree, compiled once --------------------------------------------------------
+
+from exercise.engine.conditions import (  # noqa: E402
+    And,
+    Arithmetic,
+    Call,
+    Comparison,
+    FlagName,
+    MeterName,
+    Negate,
+    Not,
+    Number,
+    Or,
+    Truth,
+    Turn,
+    Turns,
+    ValueName,
+    compile_number,
+)
+
+
+@pytest.mark.parametrize("text, tree", [
+    ("m >= 5", Comparison(">=", MeterName("m"), Number(5))),
+    ("not f and turn < turns", And((Not(FlagName("f")), Comparison("<", Turn(), Turns())))),
+    # not binds tightest, then and, then or; a chain of the same operator is one node
+    ("f or f and not f or true", Or((FlagName("f"), And((FlagName("f"), Not(FlagName("f")))), Truth(True)))),
+    # * and / bind tighter than + and -, which group to the left; parentheses leave no node
+    ("m - 2 * -m / 4 + 1 == (m)", Comparison("==", Arithmetic("+", Arithmetic("-", MeterName("m"), Arithmetic(
+        "/", Arithmetic("*", Number(2), Negate(MeterName("m"))), Number(4))), Number(1)), MeterName("m"))),
+    ("within(x, step, m + 1)", Call("within", ("x", "step", Arithmetic("+", MeterName("m"), Number(1))))),
+    ("count(step) > 2.5", Comparison(">", Call("count", ("step",)), Number(2.5))),
+])
+def test_a_condition_is_parsed_to_a_typed_tree(scenario, text, tree):
+    assert tree == compile_condition(text, names(scenario)).tree
+
+
+def test_the_tree_keeps_the_source_names_and_types(scenario):
+    condition = compile_condition("played(x) and m > 1 or fired(r)", names(scenario))
+    assert "played(x) and m > 1 or fired(r)" == condition.source
+    assert frozenset({"x", "m", "r"}) == condition.names
+    assert "truth" == condition.tree.type
+    assert "number" == condition.tree.parts[0].parts[1].left.type
+    assert ("x",) == condition.tree.parts[0].parts[0].ids
+
+
+def test_division_divides_and_a_division_by_zero_gives_zero(scenario):
+    """'`a / b` … dividing by zero gives `0`'."""
+    state = initial_state(scenario, 1)  # m is 10
+    assert holds(scenario, "m / 4 == 2.5", state)
+    assert holds(scenario, "m / (m - 10) == 0", state)
+    assert holds(scenario, "1 + m / 5 * 2 == 5", state)  # / and * bind tighter than +, left to right
+    with pytest.raises(ConditionError) as info:
+        compile_condition("f / 2 > 0", names(scenario))
+    assert ("E403", 0) == (info.value.code, info.value.col)
+    assert "'/' needs a number" in info.value.message
+
+
+def test_a_number_expression_compiles_to_a_number(scenario):
+    """A chance may be written as a number expression: `0.2 + tension / 200`."""
+    state = initial_state(scenario, 1)
+    expression = compile_number("0.2 + m / 200", names(scenario))
+    assert 0.25 == expression(state) == expression.evaluate(state)
+    assert "0.2 + m / 200" == expression.source
+    assert frozenset({"m"}) == expression.names
+    assert Arithmetic("+", Number(0.2), Arithmetic("/", MeterName("m"), Number(200))) == expression.tree
+    assert 6 == compile_number("count(x) + turns", names(scenario))(state)
+
+
+@pytest.mark.parametrize("text, code, col, words", [
+    ("m > 1", "E403", 0, "must give a number, not true/false"),
+    ("", "E401", 0, "the expression is empty"),
+    ("m +", "E401", 3, "the expression ends where a value was expected"),
+    ("m / mm", "E402", 4, "did you mean 'm'?"),
+])
+def test_a_number_expression_that_is_not_one_is_a_coded_error(scenario, text, code, col, words):
+    with pytest.raises(ConditionError) as info:
+        compile_number(text, names(scenario))
+    assert (code, col) == (info.value.code, info.value.col)
+    assert words in info.value.message
+
+
+def test_a_numeric_name_is_read_from_the_states_values(scenario):
+    """Estimates and clocks are `Names.numbers`: a leaf of their own, read from `state.values`."""
+    extended = attrs.evolve(names(scenario), numbers=frozenset({"estimate"}))
+    condition = compile_condition("estimate * 2 > m", extended)
+    assert Comparison(">", Arithmetic("*", ValueName("estimate"), Number(2)), MeterName("m")) == condition.tree
+    assert frozenset({"estimate", "m"}) == condition.names
+
+    class Seen:
+        meters = {"m": 10}
+        values = {"estimate": 6}
+
+    assert condition(Seen())
+    with pytest.raises(ConditionError) as info:
+        compile_condition("estimat > 1", extended)
+    assert "did you mean 'estimate'?" in info.value.message
+
+
+def test_evaluating_a_compiled_condition_never_walks_its_tree(scenario):
+    """"Conditions compile once": the closures hold names and numbers, never a node of the tree."""
+    from exercise.engine import conditions
+
+    node_classes = tuple(c for c in vars(conditions).values() if isinstance(c, type) and issubclass(
+        c, conditions._Node))
+
+    def held(value, seen):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        yield value
+        for cell in getattr(value, "__closure__", None) or ():
+            yield from held(cell.cell_contents, seen)
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                yield from held(item, seen)
+
+    condition = compile_condition("m >= 5 and not f or within(x, y, m / 2) and count(step) > -m", names(scenario))
+    found = list(held(condition.evaluate, set()))
+    assert len(found) > 10  # the closures were followed
+    assert [] == [v for v in found if isinstance(v, node_classes)]

@@ -458,7 +458,7 @@ def test_a_condition_that_is_not_a_plain_one_line_string_names_the_column_in_the
     '"[tension] == [50]"',
     '"{} == {}"',
     '"tension ** 2 > 1"',
-    '"tension / 2 > 1"',
+    '"tension // 2 > 1"',  # '/' divides; Python's floor division does not exist here
     '"talks_open; tension"',
 ])
 def test_a_condition_cannot_reach_python(condition, tmp_path, monkeypatch):

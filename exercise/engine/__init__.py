@@ -7,7 +7,8 @@ or imports a user interface. Randomness comes only from seeded generators.
 # Names resolve lazily (PEP 562) so that `ttx check` loads the loader without the
 # turn-resolution machinery: start-up time is part of what an author feels.
 _EXPORTS = {
-    "exercise.engine.conditions": ("Condition", "ConditionError", "Names", "compile_condition"),
+    "exercise.engine.conditions": ("Condition", "ConditionError", "Expression", "Names", "compile_condition",
+                                   "compile_number"),
     "exercise.engine.loader": ("Problem", "ScenarioError", "load_scenario", "parse_scenario"),
     "exercise.engine.model": (
         "Citation", "Doctrine", "Effects", "Flag", "Inject", "Meter", "Move", "Objective", "Outcome",

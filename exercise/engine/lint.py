@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from exercise.engine.conditions import (
+    NUMBER, And, Arithmetic, Comparison, MeterName, Negate, Node, Number, Or, Truth, subtrees,
+)
 from exercise.engine.loader import Problem
 from exercise.engine.locate import locate
 from exercise.engine.model import Effects, Scenario
@@ -22,6 +25,7 @@ WARNING_HINTS = {
     "W106": "give the team a move it can always play, or set moves_per_turn = 0",
     "W107": "check the outcome's condition and the outcomes before it (the first that holds wins)",
     "W108": "write it as TOML 1.0: an inline table on one line with no trailing comma, or a [table] of its own",
+    "W109": 'if the one-turn delay is intended, write allow = ["W109"] in the rule that reads the flag',
 }
 
 
@@ -56,25 +60,96 @@ def warning(code: str, message: str, path: str, positions: dict[str, tuple[int, 
     return Problem(code, message, path, line, col, severity="warning", hint=WARNING_HINTS.get(code, ""))
 
 
-_COMPARISON = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+def never_holds(scenario: Scenario, condition) -> str | None:
+    """Why a condition (compiled, or its tree) can never hold, when reading it is enough to tell; else None.
+
+    Found by walking the tree: the constant `false`; a comparison that the bounds of the meters
+    it reads rule out (`tension > 100`, `tension + 10 < 5` with tension in 0..100); an `and`
+    with a part that can never hold; an `or` whose parts all can never hold.
+    """
+    tree = getattr(condition, "tree", condition)
+    return None if tree is None else _never(scenario, tree)
 
 
-def never_holds(scenario: Scenario, source: str) -> str | None:
-    """Why a condition can never hold, when reading it is enough to tell; else None."""
-    if source.strip() == "false":
-        return "it is the constant false"
-    match = _COMPARISON.match(source)
-    if match is None or match.group(1) not in scenario.meter_index:
+def _never(scenario: Scenario, node: Node) -> str | None:
+    if isinstance(node, Truth):
+        return None if node.value else "it is the constant false"
+    if isinstance(node, And):
+        return next((why for why in (_never(scenario, p) for p in node.parts) if why), None)
+    if isinstance(node, Or):
+        whys = [_never(scenario, p) for p in node.parts]
+        return "; ".join(dict.fromkeys(whys)) if all(whys) else None  # type: ignore[arg-type]
+    if isinstance(node, Comparison) and node.left.type == NUMBER:
+        return _out_of_bounds(scenario, node)
+    return None
+
+
+def _out_of_bounds(scenario: Scenario, node: Comparison) -> str | None:
+    left, right = _bounds(scenario, node.left), _bounds(scenario, node.right)
+    meters = list(dict.fromkeys(n.id for n in subtrees(node) if isinstance(n, MeterName)))
+    if left is None or right is None or not meters:
         return None
-    meter = scenario.meter_index[match.group(1)]
-    op, value = match.group(2), float(match.group(3))
+    (a, b), (c, d) = left, right
     possible = {
-        "<": meter.min < value, "<=": meter.min <= value, ">": meter.max > value,
-        ">=": meter.max >= value, "==": meter.min <= value <= meter.max,
-    }[op]
+        "<": a < d, "<=": a <= d, ">": b > c, ">=": b >= c, "==": a <= d and c <= b, "!=": not a == b == c == d,
+    }[node.op]
     if possible:
         return None
-    return f"{meter.id} always stays within {meter.min:g}..{meter.max:g}"
+    return "; ".join(f"{m.id} always stays within {m.min:g}..{m.max:g}"
+                     for m in (scenario.meter_index[name] for name in meters))
+
+
+def _bounds(scenario: Scenario, node: Node) -> tuple[float, float] | None:
+    """The least and the greatest value of a sum of meters and numbers; None for anything else."""
+    if isinstance(node, Number):
+        return node.value, node.value
+    if isinstance(node, MeterName):
+        meter = scenario.meter_index[node.id]
+        return meter.min, meter.max
+    if isinstance(node, Negate):
+        inner = _bounds(scenario, node.operand)
+        return None if inner is None else (-inner[1], -inner[0])
+    if isinstance(node, Arithmetic) and node.op in "+-":
+        left, right = _bounds(scenario, node.left), _bounds(scenario, node.right)
+        if left is None or right is None:
+            return None
+        if node.op == "+":
+            return left[0] + right[0], left[1] + right[1]
+        return left[0] - right[1], left[1] - right[0]
+    return None
+
+
+def same_state_reads(scenario: Scenario) -> list[tuple[int, str, str]]:
+    """W109: rules whose condition reads a flag another rule's effects set or clear.
+
+    Every rule is tested on the same post-move state before any rule's effects apply (step 5
+    of a turn), so the reader sees the change only on the next turn. Returns (index of the
+    reading rule, the flag, the words naming the rules that change it).
+    """
+    out = []
+    for i, rule in enumerate(scenario.rules):
+        for flag in sorted(rule.when.names & scenario.flag_index.keys()):
+            writers = []
+            for verb in ("set", "clear"):
+                ids = [f"'{r.id}'" for r in scenario.rules if r is not rule and flag in getattr(r.effects, verb)]
+                if len(ids) == 1:
+                    writers.append(f"rule {ids[0]} {verb}s")
+                elif ids:
+                    writers.append(f"rules {', '.join(ids[:-1])} and {ids[-1]} {verb}")
+            if writers:
+                out.append((i, flag, " and ".join(writers)))
+    return out
+
+
+def allowed(scenario: Scenario, problem: Problem) -> bool:
+    """Whether the rule a warning is about allows its code (`allow = ["W109"]`)."""
+    match = _RULE_PATH.match(problem.path)
+    if match is None or int(match[1]) >= len(scenario.rules):
+        return False
+    return problem.code in scenario.rules[int(match[1])].allow
+
+
+_RULE_PATH = re.compile(r"rules\[(\d+)\](?:\.|$)")
 
 
 def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
@@ -101,13 +176,13 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
         for i, item in enumerate(items):
             if item.when is None:
                 continue
-            why = never_holds(scenario, item.when.source)
+            why = never_holds(scenario, item.when)
             if why:
                 problems.append(warning("W105", f"the condition of {kind[:-1]} '{item.id}' can never hold: {why}",
                                         f"{kind}[{i}].when", positions))
     for i, move in enumerate(scenario.moves):
         if move.requires is not None:
-            why = never_holds(scenario, move.requires.source)
+            why = never_holds(scenario, move.requires)
             if why:
                 problems.append(warning("W104", f"move '{move.id}' can never be played: its requirement can never "
                                         f"hold ({why})", f"moves[{i}].requires", positions))
@@ -124,6 +199,12 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
             if label.lower() in text and audience - {move.team}:
                 problems.append(warning("W103", f"inject '{inject.id}' names '{label}', a secret move of {move.team}, "
                                         "to other teams", f"injects[{i}]", positions))
+    for i, flag, writers in same_state_reads(scenario):
+        rule = scenario.rules[i].id
+        problems.append(warning("W109", f"rule '{rule}' reads flag '{flag}', which {writers}: every rule is tested "
+                                f"on the same state, so '{rule}' sees the change only on the next turn",
+                                f"rules[{i}].when", positions))
+    problems = [p for p in problems if not allowed(scenario, p)]
     toml10 = toml_1_0_problem(source)
     if not problems:
         return [toml10] if toml10 else problems

@@ -48,6 +48,7 @@ FORMAT_VERSION = 1
 MAX_BYTES = 8 * 1024 * 1024
 DOCS = "scenarios/README.md"
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+_WARNING_CODE = re.compile(r"W1\d\d\Z")
 
 
 @attrs.frozen(eq=False)
@@ -225,7 +226,7 @@ _FIELDS = {
     "moves": ("id", "team", "label", "description", "sources", "tags", "requires",
               "requires_text", "once", "cooldown", "secret", "effects", "chance", "success",
               "failure", "success_text", "failure_text"),
-    "rules": ("id", "when", "message", "effects", "once", "to", "sources"),
+    "rules": ("id", "when", "message", "effects", "once", "to", "sources", "allow"),
     "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources", "from", "expected_action"),
     "expected_action": ("text", "when", "within", "team", "if_missed"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
@@ -726,6 +727,15 @@ class _Builder:
             failure_text=g(t, path, "failure_text", str, ""),
         )
 
+    def allow(self, t: dict, path: str) -> frozenset[str]:
+        """`allow`: warning codes a rule leaves out (W109, when its one-turn delay is meant)."""
+        codes = self.check.string_list(t, path, "allow")
+        for code in codes:
+            if not _WARNING_CODE.match(code):
+                self.check.add("E204", f"{path}.allow", f"'allow' takes warning codes (W101 to W109), not \"{code}\""
+                               + suggest(code, [f"W1{n:02}" for n in range(1, 10)]), True)
+        return frozenset(c for c in codes if _WARNING_CODE.match(c))
+
     def rule(self, path: str, t: dict) -> Rule | None:
         g = self.check.get
         when = self.condition(t, path, "when", required=True)
@@ -737,6 +747,7 @@ class _Builder:
             once=g(t, path, "once", bool, True),
             to=self.audience(t, path, "to"),
             sources=self.citations(t, path),
+            allow=self.allow(t, path),
         )
         return rule
 
@@ -878,4 +889,4 @@ class _Builder:
         )
 
 
-_NEVER = Condition("false", lambda s: False)
+_NEVER = compile_condition("false", Names())

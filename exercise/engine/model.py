@@ -161,6 +161,7 @@ class Rule:
     once: bool = True
     to: frozenset[str] | None = None
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    allow: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)  # warning codes it leaves out
 
 
 @attrs.frozen(eq=False, repr=False)
