@@ -7,7 +7,7 @@ into words, and nothing reads words back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from exercise.engine.conditions import Condition
 from exercise.engine.explain import explain
@@ -61,6 +61,50 @@ def describe_order(scenario: Scenario, order: Order, *, nothing: str = "passes")
     return "; ".join(parts)
 
 
+def value_rows(scenario: Scenario, meters: Mapping[str, float],
+               values: Mapping[str, float]) -> list[tuple[str, str, str, str]]:
+    """Estimates and clocks an audience sees, as (id, label, value, range) rows beside its meters.
+
+    `meters` are the meters the same audience sees: an estimate's spread is shown only when
+    the audience may see it (a number, or a noise meter it sees).
+    """
+    rows = []
+    for estimate in scenario.estimates:
+        if estimate.id not in values:
+            continue
+        meter = scenario.meter_index[estimate.of]
+        spread = meters.get(estimate.noise_meter) if estimate.noise_meter else estimate.noise
+        words = f"about {fmt_number(values[estimate.id])}" + (f" (± {fmt_number(spread)})" if spread else "")
+        rows.append((estimate.id, estimate.label, words, f"{fmt_number(meter.min)}–{fmt_number(meter.max)}"))
+    for clock in scenario.clocks:
+        if clock.id not in values:
+            continue
+        left = int(values[clock.id])
+        rows.append((clock.id, clock.label, f"{left} turn{'s' if left != 1 else ''} left" if left else "not running", ""))
+    return rows
+
+
+def open_items(state: State) -> list[str]:
+    """For the facilitator: expected actions still open, clocks running, estimates against the truth."""
+    scenario = state.scenario
+    lines = []
+    for inject_id, deadline in state.awaiting:
+        expected = scenario.inject_index[inject_id].expected
+        who = f" of {team_name(scenario, expected.team)}" if expected.team else ""
+        left = deadline - state.turn + 1
+        lines.append(f"Expected{who}: {expected.text} — by the end of {scenario.turn_label(deadline)} "
+                     f"({left} turn{'s' if left != 1 else ''} left, this one included)")
+    for clock in scenario.clocks:
+        left = int(state.values.get(clock.id, 0))
+        if left:
+            lines.append(f"Clock: {clock.label}, {left} turn{'s' if left != 1 else ''} left, this one included")
+    for estimate in scenario.estimates:
+        if estimate.id in state.values:
+            lines.append(f"Estimate: {estimate.label} reads {fmt_number(state.values[estimate.id])}; "
+                         f"the true value is {fmt_number(state.meters[estimate.of])}")
+    return lines
+
+
 def reason_words(parts: Iterable[ReasonPart]) -> str:
     return "; ".join(p.text for p in parts)
 
@@ -105,7 +149,28 @@ def event_text(scenario: Scenario, event: Event) -> str:
         inject = scenario.inject_index[event.cause.id]
         who = f" of {team_name(scenario, event.team)}" if event.team else ""
         return f"Expected{who}: {inject.expected.text}: {'done' if event.success else 'missed'}"
+    if kind == "draw":
+        draw = next((d for d in scenario.draws if d.id == event.cause.id), None)
+        option = scenario.flag_index.get(event.option or "")
+        if draw is None or option is None:
+            return "A hidden draw"
+        return f"{draw.label}: {option.label}"
+    if kind == "clock":
+        clock = scenario.clock_index[event.cause.id]
+        if event.phase == "started":
+            return f"{clock.label} starts: {clock.turns} turn{'s' if clock.turns != 1 else ''} to go"
+        if event.phase == "stopped":
+            return f"{clock.label} stopped"
+        return f"{clock.label} has run out"
     return "An undisclosed development"
+
+
+def chance_words(event: Event) -> str:
+    """A chance's draw in words, as far as the projection left it ("chance 30%, drew 0.12: success")."""
+    result = "success" if event.success else "failure"
+    if event.chance is None or event.roll is None:
+        return result
+    return f"chance {event.chance:.0%}, drew {event.roll:.2f}: {result}"
 
 
 def inject_body(scenario: Scenario, event: Event) -> str:
@@ -155,7 +220,7 @@ def _conditions_of(scenario: Scenario, event: Event) -> tuple[Condition | None, 
         return (inject.when,)
     if kind == "outcome" and ident in scenario.outcome_index:
         return (scenario.outcome_index[ident].when,)
-    clock = getattr(scenario, "clock_index", {}).get(ident) if kind == "clock" else None
+    clock = scenario.clock_index.get(ident) if kind == "clock" else None
     if clock is not None:
         return (clock.starts_when, clock.stops_when)
     return ()
@@ -165,7 +230,7 @@ def event_detail(scenario: Scenario, event: Event) -> str:
     """The how and why of an event, in words, or "" (what the projection left of it)."""
     kind = event.kind
     if kind == "chance":
-        return f"chance {event.chance:.0%}, drew {event.roll:.2f}: {'success' if event.success else 'failure'}"
+        return chance_words(event)
     if kind == "rule":
         return f"because {condition_words(scenario, event)}" if event.condition else ""
     if kind == "inject":
@@ -175,11 +240,17 @@ def event_detail(scenario: Scenario, event: Event) -> str:
             return "fired by the facilitator"
         if event.trigger == "missed":
             return "because an expected action was missed"
+        if event.trigger == "deadline":
+            clock = next((c for c in scenario.clocks if c.deadline == event.cause.id), None)
+            return f"because {clock.label} ran out" if clock is not None else "because a deadline passed"
         if event.trigger == "triggered":
             return f"because {condition_words(scenario, event)}" if event.condition else "triggered"
         if event.trigger == "scheduled":
             return f"scheduled for turn {event.turn}"
         return ""
+    if kind == "clock":
+        words = condition_words(scenario, event)
+        return f"because {words}" if words else ""
     if kind in ("override",):
         return f"reason: {event.reason}" if event.reason else ""
     if kind == "outcome":
@@ -201,8 +272,14 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
         text = f"{team}, contingency: {what}"
     elif event.kind == "chance":
         text = f"{team}, chance: {what} ({detail})"
+    elif event.kind == "rule" and event.success is False:
+        text = f"Held but did not come to pass: {what} ({chance_words(event)})"
+    elif event.kind == "inject" and event.success is False:
+        text = f"Inject held back by chance: {what} ({chance_words(event)})"
     elif event.kind == "rule":
         text = f"Consequence: {what}" + (f" ({detail})" if detail else "")
+        if event.success and event.chance is not None:
+            text += f" ({chance_words(event)})"
     elif event.kind == "inject":
         body = inject_body(scenario, event)
         joint = " " if what[-1:] in ".?!" else ". "
@@ -213,12 +290,15 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
         text = what + (f" (because {condition_words(scenario, event)})" if event.condition and event.success else "")
     elif event.kind == "override":
         text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
+    elif event.kind == "clock":
+        text = f"Clock: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "outcome":
         text = f"Ending: {what}" + (f" ({detail})" if detail else "")
     else:
         text = what
     if private_mark and event.audience is not None:
-        text += f" [private: {audience_names(scenario, event.audience)}]"
+        names = audience_names(scenario, event.audience)
+        text += f" [private: {names}]" if names else " [facilitator only]"
     elif private_mark and event.move is not None and scenario.move_index[event.move].secret:
         text += " [secret]"
     if event.changes:

@@ -117,7 +117,7 @@ def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
         events.append(ending)
     for event in events:
         when = scenario.turn_label(event.turn)
-        if event.kind == "rule":
+        if event.kind == "rule" and event.success is not False:
             prompts.append(f"{when}: “{event_text(scenario, event)}” Whose choices made this "
                            "happen, in which order, and what else could they have done?")
         elif event.kind == "contingency" and event.carried_out is False:
@@ -125,6 +125,9 @@ def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
                            "for both sides to move together?")
         elif event.kind == "expectation" and event.success is False:
             prompts.append(f"{when}: {event_text(scenario, event)}. Who could have acted, and why did nobody?")
+        elif event.kind == "clock" and event.phase == "expired":
+            prompts.append(f"{when}: {event_text(scenario, event)}. Who could have stopped it, and what would it "
+                           "have cost them?")
         elif event.kind == "override":
             prompts.append(f"{when}: the facilitator stepped in ({event.reason}). "
                            "Did the class agree with that judgment?")
@@ -235,10 +238,11 @@ def markdown(data: dict[str, Any]) -> str:
             if order.reason:
                 line += f" — computer's reason: {reason_words(order.reason)}"
             out.append(line)
-        for kinds, heading in ((("inject",), "Injects"), (("override",), "Facilitator"),
+        for kinds, heading in ((("draw", "inject"), "Injects"), (("override",), "Facilitator"),
                                (("contingency",), "Contingencies"), (("chance",), "Chances"),
                                (("hidden",), "Undisclosed"), (("rule",), "Consequences"),
-                               (("expectation",), "Expected actions"), (("outcome",), "Ending")):
+                               (("expectation",), "Expected actions"), (("clock",), "Clocks"),
+                               (("outcome",), "Ending")):
             events = [e for e in record.events if e.kind in kinds]
             if events:
                 out.append(f"- {heading}:")

@@ -15,6 +15,8 @@ NUMBER = {"type": "number"}
 CONDITION = {"type": "string", "description": "a condition: see 'conditions' in the format reference"}
 IDS = {"type": "array", "items": ID}
 LEVEL = {"enum": ["random", "doctrine", "lookahead"]}
+CHANCE = {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                    {"type": "string", "description": "a number expression of the state, clamped to 0..1"}]}
 SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 EFFECTS = {
     "type": "object",
@@ -95,18 +97,18 @@ def scenario_schema() -> dict[str, Any]:
                 "id": ID, "team": ID, "label": TEXT, "description": TEXT, "sources": SOURCES, "tags": IDS,
                 "requires": CONDITION, "requires_text": TEXT, "once": {"type": "boolean"},
                 "cooldown": {"type": "integer", "minimum": 0}, "secret": {"type": "boolean"},
-                "effects": EFFECTS, "chance": {"type": "number", "minimum": 0, "maximum": 1},
+                "effects": EFFECTS, "chance": CHANCE,
                 "success": EFFECTS, "failure": EFFECTS, "success_text": TEXT, "failure_text": TEXT,
             })),
             "rules": array_of(table(["id", "when", "message"], {
                 "id": ID, "when": CONDITION, "message": TEXT, "effects": EFFECTS, "once": {"type": "boolean"},
-                "to": IDS, "sources": SOURCES,
+                "to": IDS, "sources": SOURCES, "chance": CHANCE,
                 "allow": {"type": "array", "items": {"type": "string", "pattern": "^W1[0-9]{2}$"},
                           "description": "warning codes this rule leaves out, such as W109"},
             })),
             "injects": array_of(table(["id", "title"], {
                 "id": ID, "title": TEXT, "text": TEXT, "turn": {"type": "integer", "minimum": 1},
-                "when": CONDITION, "to": IDS, "effects": EFFECTS, "sources": SOURCES, "from": TEXT,
+                "when": CONDITION, "to": IDS, "effects": EFFECTS, "sources": SOURCES, "from": TEXT, "chance": CHANCE,
                 "expected_action": table(["text", "when"], {
                     "text": TEXT, "when": CONDITION, "within": {"type": "integer", "minimum": 1}, "team": ID,
                     "if_missed": ID,
@@ -133,6 +135,23 @@ def scenario_schema() -> dict[str, Any]:
                 "ending": ID, "min": SHARE, "max": SHARE, "count": {"type": "integer", "minimum": 1},
                 "turn": {"type": "integer", "minimum": 1}, "team": ID, "strategy": TEXT,
             }, "a claim about play, checked by simulation with `ttx test`")),
+            "draws": array_of(table(["id", "label", "options"], {
+                "id": ID, "label": TEXT, "description": TEXT, "visible_to": IDS, "sources": SOURCES,
+                "options": {"type": "array", "minItems": 2, "items": table(["id", "label"], {
+                    "id": ID, "label": TEXT, "weight": {"type": "number", "exclusiveMinimum": 0},
+                    "description": TEXT, "effects": EFFECTS,
+                })},
+            }, "a hidden draw at setup: one option's fact is set, known to visible_to")),
+            "estimates": array_of(table(["id", "of", "label", "visible_to"], {
+                "id": ID, "of": ID, "label": TEXT, "description": TEXT, "visible_to": IDS, "sources": SOURCES,
+                "noise": {"oneOf": [{"type": "number", "minimum": 0}, ID]},
+                "bias": NUMBER, "lag": {"type": "integer", "minimum": 0},
+            }, "what some teams see of a meter: late, biased and noisy")),
+            "clocks": array_of(table(["id", "label", "starts_when", "turns"], {
+                "id": ID, "label": TEXT, "description": TEXT, "starts_when": CONDITION,
+                "turns": {"type": "integer", "minimum": 1}, "stops_when": CONDITION, "deadline": ID,
+                "visible_to": IDS, "sources": SOURCES,
+            }, "a countdown a condition starts, with a deadline inject")),
         },
     }
 

@@ -34,7 +34,7 @@ def render_turn(scenario: Scenario, record: TurnRecord, players: Mapping[str, st
     players = players or {}
     record = project_record(scenario, audience, record)
     lines = [f"== {scenario.turn_label(record.turn)} =="]
-    injects = [e for e in record.events if e.kind in ("inject", "override")]
+    injects = [e for e in record.events if e.kind in ("draw", "inject", "override")]
     if injects:
         lines.append("Injects and facilitator actions")
         lines += [f"  * {event_line(scenario, e)}" for e in injects]
@@ -56,7 +56,7 @@ def render_turn(scenario: Scenario, record: TurnRecord, players: Mapping[str, st
     if resolution:
         lines.append("Resolution")
         lines += [f"  {event_line(scenario, e)}" for e in resolution]
-    rules = [e for e in record.events if e.kind in ("rule", "expectation")]
+    rules = [e for e in record.events if e.kind in ("rule", "expectation", "clock")]
     if rules:
         lines.append("Consequences")
         lines += [f"  ! {event_line(scenario, e)}" for e in rules]

@@ -35,7 +35,7 @@ def play(scenario, *turns: dict[str, list], seed: int = 1):
 
 
 def fired_rules(records) -> set[str]:
-    return {e.cause.id for r in records for e in r.events if e.kind == "rule"}
+    return {e.cause.id for r in records for e in r.events if e.kind == "rule" and e.success is not False}
 
 
 def test_four_teams_each_with_at_least_eight_moves(scenario):
@@ -118,9 +118,71 @@ def test_the_icbm_clock_runs_every_month_without_inspections(scenario):
     assert inspected.meters["icbm_progress"] < state.meters["icbm_progress"]
 
 
-def test_the_icbm_estimate_is_hidden_from_seoul_and_beijing(scenario):
-    meter = scenario.meter_index["icbm_progress"]
-    assert frozenset({"washington", "pyongyang"}) == meter.visible_to
+def test_only_pyongyang_knows_the_missile_program_and_washington_acts_on_an_estimate(scenario):
+    """Washington fears "a closing window" it can only estimate (GRASP/Korea); Seoul and Beijing see neither."""
+    from exercise.engine import Audience, observe
+    from exercise.engine.audience import belief_state
+
+    assert frozenset({"pyongyang"}) == scenario.meter_index["icbm_progress"].visible_to
+    spreads = []
+    for seed in range(40):
+        state, _ = play(scenario, {}, {}, seed=seed)
+        washington = observe(state, Audience.of("washington"))
+        assert "icbm_progress" not in washington.meters
+        estimate = washington.values["icbm_estimate"]
+        # a month late: the value at the start of the previous month, off by at most the gap
+        then = state.records[-1].meters_before["icbm_progress"]
+        assert abs(estimate - then) <= washington.meters["intel_gap"] + 0.5
+        spreads.append(estimate - then)
+        assert belief_state(scenario, washington, 7).meters["icbm_progress"] == estimate
+        for team in ("seoul", "beijing"):
+            seen = observe(state, Audience.of(team))
+            assert "icbm_progress" not in seen.meters and "icbm_estimate" not in seen.values
+    assert len(set(spreads)) > 5  # the estimate is really noisy
+    # inspectors narrow the gap
+    inspected, _ = play(scenario, {"pyongyang": ["dprk_declare_inventory"]}, {"pyongyang": ["dprk_admit_inspectors"]})
+    assert inspected.meters["intel_gap"] < initial_state(scenario, 1).meters["intel_gap"]
+
+
+def test_kims_intent_is_drawn_at_setup_for_pyongyang_alone_and_shapes_its_doctrine(scenario):
+    """'does Kim Jong Un intend to give up his nuclear program?' (The Hill)."""
+    from exercise.engine import Audience, observe
+
+    intents = {"intent_keep_deterrent", "intent_trade_in_steps"}
+    drawn = [(intents & initial_state(scenario, seed).flags).pop() for seed in range(300)]
+    assert 0.55 < drawn.count("intent_keep_deterrent") / 300 < 0.78  # weights 2:1
+    state = initial_state(scenario, 1)
+    assert intents & observe(state, Audience.of("pyongyang")).flags
+    for team in ("washington", "seoul", "beijing"):
+        assert not intents & observe(state, Audience.of(team)).flags
+    # a Kim who means to keep the deterrent will not date its dismantlement for nothing
+    keep = next(s for s in range(300) if drawn[s] == "intent_keep_deterrent")
+    trade = next(s for s in range(300) if drawn[s] == "intent_trade_in_steps")
+    from exercise.bots.doctrine import DoctrinePlayer
+
+    timetable = scenario.move_index["dprk_agree_timetable"]
+    player = DoctrinePlayer(scenario, "pyongyang")
+    assert player.red_line(initial_state(scenario, keep), timetable) is not None
+    assert player.red_line(initial_state(scenario, trade), timetable) is None
+
+
+def test_washington_runs_hot_and_cold(scenario):
+    """'Whereas Washington has been hot and cold on its position' (The Hill)."""
+    cold = hot = 0
+    for seed in range(60):
+        state, records = play(scenario, {}, {}, {}, {}, seed=seed)
+        fired = fired_rules(records)
+        cold += "washington_runs_cold" in fired
+        hot += "washington_runs_hot" in fired
+    assert 0 < hot < cold < 60
+
+
+def test_moscow_blunts_new_pressure_at_the_council_once_the_three_have_met(scenario):
+    """'Beijing and Moscow expressed support for Pyongyang’s position' (The Hill)."""
+    met, records = play(scenario, {"beijing": ["prc_moscow_trilateral"]}, {"washington": ["us_coordinate_pressure"]})
+    assert "council_split" in fired_rules(records)
+    alone, records = play(scenario, {}, {"washington": ["us_coordinate_pressure"]})
+    assert "council_split" not in fired_rules(records)
 
 
 def test_quiet_missile_work_is_secret_from_the_other_teams(scenario):

@@ -38,7 +38,7 @@ from exercise.session import Session
 from exercise.transcript import render_ending, render_turn
 
 LEAKY = FIXTURES / "leaky.toml"
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml")) + [LEAKY]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml")) + [LEAKY, FIXTURES / "uncertainty.toml"]
 
 
 def audiences(scenario: Scenario) -> list[Audience]:
@@ -57,11 +57,19 @@ def forbidden(scenario: Scenario, audience: Audience) -> set[str]:
     for move in scenario.moves:
         if not knows_move(scenario, audience, move.id):
             words |= {move.label, move.id} | {t for t in (move.success_text, move.failure_text) if t}
-        elif move.chance is not None and not _sees_both_results(scenario, audience, move):
+        elif move.gamble and not _sees_both_results(scenario, audience, move):
             words |= {t for t in (move.success_text, move.failure_text) if t}
     for inject in scenario.injects:
         if inject.to is not None and (audience.kind != "team" or audience.team not in inject.to):
             words |= {inject.title} | ({inject.text} if inject.text else set())
+    for draw in scenario.draws:
+        if audience.kind != "team" or audience.team not in draw.visible_to:
+            words.add(draw.label)
+    for item in (*scenario.estimates, *scenario.clocks):
+        if item.visible_to is not None and (audience.kind != "team" or audience.team not in item.visible_to):
+            words.add(item.label)
+    # a rule or inject whose draw failed is the facilitator's to know
+    words |= {"did not come to pass", "held back by chance"}
     for rule in scenario.rules:
         private = rule.to is not None and (audience.kind != "team" or audience.team not in rule.to)
         names_secret = any(not knows_move(scenario, audience, m) for m in secret_moves_named(scenario, rule.when.names))

@@ -938,7 +938,7 @@ async def test_the_console_says_who_will_read_the_reason_for_an_adjustment():
         reason = app.screen.query_one("#reason")
         app.screen.query_one("#target", Select).value = "icbm_progress"
         await settle(pilot)
-        assert "Reason (only Washington, Pyongyang will see it)" == reason.placeholder
+        assert "Reason (only Pyongyang will see it)" == reason.placeholder
         app.screen.query_one("#target", Select).value = "tension"
         await settle(pilot)
         assert "Reason (every team and the room will see it)" == reason.placeholder
@@ -1015,3 +1015,17 @@ async def test_at_80x24_the_contingency_dialog_keeps_its_title_and_buttons_and_n
         for part in ("#contingency-title", "#confirm", "#clear", "#cancel"):
             region = app.screen.query_one(part).region
             assert region.height and screen.contains_region(region), part
+
+
+async def test_the_console_lists_open_expected_actions_and_the_estimate_against_the_truth():
+    app = build_app(["play", "sequencing_2018", "--seed", "3"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_flagship_turn(pilot, mode="facilitator")
+        await pilot.press("f2")
+        await settle(pilot)
+        text = str(app.screen.query_one("#open-items").render())
+        # the Singapore statement expects concrete guarantees from Washington within three months
+        assert "Expected of Washington: " in text and "August 2018" in text
+        state = app.state
+        assert (f"reads {state.values['icbm_estimate']:g}; the true value is "
+                f"{state.meters['icbm_progress']:g}") in text

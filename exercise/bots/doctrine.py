@@ -102,12 +102,13 @@ class DoctrinePlayer:
         if partner is not None:
             other = partner[0]
             orders[other.team] = Order(other.team, (OrderedMove(other.id),))
-        if move.chance is None:
+        if not move.gamble:
             after = self._try(state, orders, None)
             return team_value(after, self.team) - base, after
         won = self._try(state, orders, {move.id: True})
         lost = self._try(state, orders, {move.id: False})
-        expected = (move.chance * team_value(won, self.team) + (1 - move.chance) * team_value(lost, self.team))
+        odds = move.probability(state)  # on the belief state: what the team can know of the odds
+        expected = (odds * team_value(won, self.team) + (1 - odds) * team_value(lost, self.team))
         gain = (expected - base) * (0.5 + self.doctrine.risk)  # the cautious discount a gamble, the bold prize it
         return gain, won
 

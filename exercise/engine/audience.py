@@ -86,6 +86,19 @@ def sees_flag(scenario: Scenario, audience: Audience, flag: str) -> bool:
     return visible_to is None or (audience.kind == "team" and audience.team in visible_to)
 
 
+def sees_value(scenario: Scenario, audience: Audience, name: str) -> bool:
+    """Whether the audience sees an estimate or a clock."""
+    if audience.kind == "facilitator":
+        return True
+    estimate = scenario.estimate_index.get(name)
+    if estimate is not None:
+        return audience.kind == "team" and audience.team in estimate.visible_to
+    clock = scenario.clock_index.get(name)
+    if clock is not None:
+        return clock.visible_to is None or (audience.kind == "team" and audience.team in clock.visible_to)
+    return True
+
+
 def sees_change(scenario: Scenario, audience: Audience, change: Change) -> bool:
     if change.kind == "meter":
         return sees_meter(scenario, audience, change.id)
@@ -121,6 +134,9 @@ def knows_names(scenario: Scenario, audience: Audience, names: Iterable[str]) ->
             return False
         if name in scenario.flag_index and not sees_flag(scenario, audience, name):
             return False
+        if (name in scenario.estimate_index or name in scenario.clock_index) and not sees_value(scenario, audience,
+                                                                                                name):
+            return False
     return all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
 
 
@@ -144,7 +160,27 @@ def _condition_names(scenario: Scenario, event: Event) -> frozenset[str]:
     if kind == "outcome":
         outcome = scenario.outcome_index.get(ident)
         return outcome.when.names if outcome is not None and outcome.when is not None else frozenset()
+    if kind == "clock":
+        clock = scenario.clock_index.get(ident)
+        if clock is None:
+            return frozenset()
+        return (clock.starts_when.names | clock.stops_when.names) if clock.stops_when else clock.starts_when.names
     return frozenset()
+
+
+def _chance_names(scenario: Scenario, event: Event) -> frozenset[str]:
+    """What the probability of a chance depends on, when it is an expression of the state."""
+    kind, ident = event.cause.kind, event.cause.id
+    expression = None
+    if event.kind == "chance" and event.move is not None:
+        expression = scenario.move_index[event.move].chance_expr
+    elif kind == "rule" and ident in scenario.rule_index:
+        chance = scenario.rule_index[ident].chance
+        expression = chance.expression if chance is not None else None
+    elif kind == "inject" and ident in scenario.inject_index:
+        chance = scenario.inject_index[ident].chance
+        expression = chance.expression if chance is not None else None
+    return expression.names if expression is not None else frozenset()
 
 
 def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event | None:
@@ -159,7 +195,7 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
         # everything either result changes.
         visible = _sees_effects(scenario, audience, scenario.move_index[event.move])
     names = _condition_names(scenario, event)
-    if visible and event.kind in ("rule", "expectation"):
+    if visible and event.kind in ("rule", "expectation", "clock"):
         # A consequence whose condition names a secret move would tell whether it was played.
         visible = all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
     if visible and event.kind == "override":
@@ -174,6 +210,11 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
         changes["changes"] = shown
     if event.condition and not knows_names(scenario, audience, names):
         changes["condition"] = ""
+    if event.chance is not None and event.kind != "draw" and not knows_names(scenario, audience,
+                                                                             _chance_names(scenario, event)):
+        # a probability computed from what the audience may not see would tell it
+        changes["chance"] = None
+        changes["roll"] = None
     return attrs.evolve(event, **changes) if changes else event
 
 
@@ -322,6 +363,7 @@ class Observation:
     pending: tuple[Event, ...]  # this turn's events so far, projected
     outcome: str | None
     legal: tuple = ()  # a team's observation: the moves it may order now
+    values: Mapping[str, float] = MappingProxyType({})  # the estimates and clocks it sees
 
     @property
     def team(self) -> str | None:
@@ -348,16 +390,18 @@ def observe(state: State, audience: Audience, history: bool = True) -> Observati
             flags=frozenset(f for f in state.flags if sees_flag(scenario, audience, f)),
             plays=(), told=frozenset(), records=(), pending=(), outcome=state.outcome,
             legal=legal_moves(state, audience.team) if audience.kind == "team" and audience.team else (),
+            values=_values_seen(state, audience),
         )
     if audience.kind == "facilitator":
         told = frozenset(state.history.fired)
         return Observation(audience, state.turn, state.meters, state.flags, state.history.plays, told,
-                           state.records, state.pending, state.outcome)
+                           state.records, state.pending, state.outcome, values=state.values)
     records = tuple(project_record(scenario, audience, r) for r in state.records)
     pending = tuple(project_events(scenario, audience, state.pending))
     told = frozenset(
         e.cause.id for r in records for e in r.events if e.cause.kind in ("rule", "inject")
     ) | frozenset(e.cause.id for e in pending if e.cause.kind in ("rule", "inject"))
+    told |= frozenset(e.cause.id for r in records for e in r.events if e.kind == "clock" and e.phase == "expired")
     return Observation(
         audience=audience,
         turn=state.turn,
@@ -370,7 +414,15 @@ def observe(state: State, audience: Audience, history: bool = True) -> Observati
         pending=pending,
         outcome=state.outcome,
         legal=legal_moves(state, audience.team) if audience.kind == "team" and audience.team else (),
+        values=_values_seen(state, audience),
     )
+
+
+def _values_seen(state: State, audience: Audience) -> Mapping[str, float]:
+    if not state.values:
+        return state.values
+    scenario = state.scenario
+    return MappingProxyType({k: v for k, v in state.values.items() if sees_value(scenario, audience, k)})
 
 
 def view(state: State, team: str, history: bool = True) -> Observation:
@@ -381,12 +433,25 @@ def view(state: State, team: str, history: bool = True) -> Observation:
 def belief_state(scenario: Scenario, observation: Observation, seed: int) -> State:
     """A full state built from an observation alone, for a computer player to simulate with.
 
-    What the audience cannot see is replaced by what it would assume: hidden meters and facts
-    at their starting values, other teams' secret moves never played, only the rules and
-    injects it was told of as fired. `seed` is the player's own: its what-if chances never
+    What the audience cannot see is replaced by what it would assume: a hidden meter it has an
+    estimate of at that estimate, other hidden meters and facts at their starting values (so no
+    option of a hidden draw it was not told), estimates and clocks it does not see at their
+    meter's start and 0, other teams' secret moves never played, only the rules and injects it
+    was told of as fired. `seed` is the player's own: its what-if chances never
     draw the real game's numbers.
     """
     meters = {m.id: observation.meters.get(m.id, m.start) for m in scenario.meters}
+    values = {}
+    for estimate in scenario.estimates:
+        seen = observation.values.get(estimate.id)
+        if seen is not None and estimate.of not in observation.meters:
+            meters[estimate.of] = seen
+        values[estimate.id] = seen if seen is not None else scenario.meter_index[estimate.of].start
+    clocks = []
+    for clock in scenario.clocks:
+        values[clock.id] = left = observation.values.get(clock.id, 0)
+        if left:
+            clocks.append((clock.id, observation.turn + left - 1, "running"))
     audience = observation.audience
     hidden_flags = frozenset(f.id for f in scenario.flags
                              if f.start and not sees_flag(scenario, audience, f.id))
@@ -399,6 +464,8 @@ def belief_state(scenario: Scenario, observation: Observation, seed: int) -> Sta
         flags=frozenset(observation.flags) | hidden_flags,
         history=history,
         outcome=observation.outcome,
+        values=MappingProxyType(values) if values else MappingProxyType({}),
+        clocks=tuple(clocks),
     )
 
 

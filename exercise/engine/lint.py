@@ -35,6 +35,7 @@ def _effects(scenario: Scenario) -> list[Effects]:
         out += [move.effects, move.success, move.failure]
     out += [rule.effects for rule in scenario.rules]
     out += [inject.effects for inject in scenario.injects]
+    out += [option.effects for draw in scenario.draws for option in draw.options]
     return out
 
 
@@ -53,6 +54,16 @@ def _conditions(scenario: Scenario):
     for item in (*scenario.injects, *scenario.outcomes):
         if item.when is not None:
             yield item.when
+    for inject in scenario.injects:
+        if inject.expected is not None:
+            yield inject.expected.when
+    for clock in scenario.clocks:
+        yield clock.starts_when
+        if clock.stops_when is not None:
+            yield clock.stops_when
+    expressions = [move.chance_expr for move in scenario.moves]  # chances written as expressions
+    expressions += [item.chance.expression for item in (*scenario.rules, *scenario.injects) if item.chance is not None]
+    yield from (e for e in expressions if e is not None)
 
 
 def warning(code: str, message: str, path: str, positions: dict[str, tuple[int, int]]) -> Problem:
@@ -164,14 +175,19 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
     read = set().union(*(c.names for c in _conditions(scenario)))
     read |= {f for t in scenario.teams for f, _ in t.doctrine.flag_values}
     written = {f for e in _effects(scenario) for f in (*e.set, *e.clear)}
-    for i, flag in enumerate(scenario.flags):
+    written |= {option.id for draw in scenario.draws for option in draw.options}  # a draw sets one of them
+    declared = len(scenario.flags) - sum(len(d.options) for d in scenario.draws)  # then the draws' options
+    options = [f"draws[{i}].options[{j}]" for i, d in enumerate(scenario.draws) for j in range(len(d.options))]
+    paths = [f"flags[{i}]" for i in range(declared)] + options
+    for path, flag in zip(paths, scenario.flags):
         if flag.id not in read and flag.id not in written:
-            problems.append(warning("W102", f"flag '{flag.id}' is never set, cleared or read", f"flags[{i}]", positions))
+            problems.append(warning("W102", f"flag '{flag.id}' is never set, cleared or read", path, positions))
         elif flag.id not in read:
-            problems.append(warning("W102", f"flag '{flag.id}' is set but no condition reads it", f"flags[{i}]", positions))
+            what = "drawn" if path.startswith("draws") else "set"
+            problems.append(warning("W102", f"flag '{flag.id}' is {what} but no condition reads it", path, positions))
         elif flag.id not in written and not flag.start:
             problems.append(warning("W102", f"flag '{flag.id}' is read but nothing ever sets it: it is always false",
-                                    f"flags[{i}]", positions))
+                                    path, positions))
     for kind, items in (("rules", scenario.rules), ("injects", scenario.injects), ("outcomes", scenario.outcomes)):
         for i, item in enumerate(items):
             if item.when is None:

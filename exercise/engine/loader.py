@@ -17,11 +17,17 @@ from exercise.engine.conditions import (
     ConditionError,
     Names,
     compile_condition,
+    compile_number,
     suggest,
 )
 from exercise.engine.locate import locate
 from exercise.engine.model import (
     EXPECTATION_CHECKS,
+    Chance,
+    Clock,
+    Draw,
+    DrawOption,
+    Estimate,
     ExpectedAction,
     Variant,
     LEVELS,
@@ -191,27 +197,28 @@ class _Checker:
                 key_path = f"{path}.{key}" if path else key
                 self.add("E202", key_path, f"unknown key '{key}'" + suggest(key, known))
 
-    def tables(self, doc: dict, key: str, required: bool = False) -> list[tuple[str, dict]]:
+    def tables(self, doc: dict, key: str, required: bool = False, base: str = "") -> list[tuple[str, dict]]:
         value = doc.get(key)
+        where = f"{base}.{key}" if base else key
         if value is None:
             if required:
-                self.add("E205", "", f"missing required array of tables [[{key}]]")
+                self.add("E205", base, f"missing required array of tables [[{where}]]")
             return []
         if not isinstance(value, list):
-            self.add("E201", key, f"'{key}' must be an array of tables ([[{key}]]), not {_describe(value)}")
+            self.add("E201", where, f"'{key}' must be an array of tables ([[{where}]]), not {_describe(value)}")
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
-                out.append((f"{key}[{i}]", item))
+                out.append((f"{where}[{i}]", item))
             else:
-                self.add("E201", f"{key}[{i}]", f"items of '{key}' must be tables, not {_describe(item)}")
+                self.add("E201", f"{where}[{i}]", f"items of '{key}' must be tables, not {_describe(item)}")
         return out
 
 
 _FIELDS = {
     "top": ("format", "scenario", "sources", "teams", "meters", "flags", "moves", "rules",
-            "injects", "outcomes", "debrief", "expect", "variants"),
+            "injects", "outcomes", "debrief", "expect", "variants", "draws", "estimates", "clocks"),
     "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
     "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
     "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
@@ -226,8 +233,14 @@ _FIELDS = {
     "moves": ("id", "team", "label", "description", "sources", "tags", "requires",
               "requires_text", "once", "cooldown", "secret", "effects", "chance", "success",
               "failure", "success_text", "failure_text"),
-    "rules": ("id", "when", "message", "effects", "once", "to", "sources", "allow"),
-    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources", "from", "expected_action"),
+    "rules": ("id", "when", "message", "effects", "once", "to", "sources", "chance", "allow"),
+    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources", "from", "expected_action",
+                "chance"),
+    "draws": ("id", "label", "description", "visible_to", "options", "sources"),
+    "options": ("id", "label", "weight", "description", "effects"),
+    "estimates": ("id", "of", "label", "description", "visible_to", "noise", "bias", "lag", "sources"),
+    "clocks": ("id", "label", "description", "starts_when", "turns", "stops_when", "deadline", "visible_to",
+               "sources"),
     "expected_action": ("text", "when", "within", "team", "if_missed"),
     "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
     "debrief": ("questions",),
@@ -430,6 +443,28 @@ class _Builder:
     def number(self, table: dict, path: str, key: str, default: Any = None, required: bool = False) -> Any:
         return self.check.get(table, path, key, (int, float), default, required)
 
+    def chance(self, table: dict, path: str) -> Chance | None:
+        """`chance`: a probability from 0 to 1, or a number expression of the state (clamped to 0..1)."""
+        if "chance" not in table:
+            return None
+        value = table["chance"]
+        key_path = f"{path}.chance"
+        if isinstance(value, str):
+            try:
+                return Chance(expression=compile_number(value, self.names))
+            except ConditionError as exc:
+                position = self._condition_position(key_path, value, exc.col)
+                self.check.add(exc.code, key_path, f"{exc.message} in chance \"{value}\"", True, position)
+                return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.check.add("E201", key_path, "'chance' must be a number from 0 to 1 or an expression (a string), "
+                           f"not {_describe(value)}", True)
+            return None
+        if not 0 <= value <= 1:
+            self.check.add("E204", key_path, f"'chance' is a probability from 0 to 1, not {value}", True)
+            return None
+        return Chance(value=float(value))
+
     # -- the whole document ------------------------------------------------------------
     def build(self, name: str, content_hash: str) -> Scenario | None:
         doc, check = self.doc, self.check
@@ -454,15 +489,24 @@ class _Builder:
         outcomes = self.check.tables(doc, "outcomes", required=True)
         expects = self.check.tables(doc, "expect")
         variants = self.check.tables(doc, "variants")
+        draws = self.check.tables(doc, "draws")
+        estimates = self.check.tables(doc, "estimates")
+        clocks = self.check.tables(doc, "clocks")
 
         # Pass 1: every id, so references and conditions can be checked in any order.
         for kind, tables in (("source", sources), ("team", teams), ("meter", meters),
                              ("flag", flags), ("move", moves), ("rule", rules),
                              ("inject", injects), ("outcome", outcomes), ("expect", expects),
-                             ("variant", variants)):
+                             ("variant", variants), ("draw", draws), ("estimate", estimates), ("clock", clocks)):
             for path, table in tables:
                 check.unknown_keys(table, path, _FIELDS[kind + "s"])
                 table["__id"] = self.declare(kind, table, path)
+        options = []  # each option of a hidden draw is a fact (a flag) of its own
+        for path, table in draws:
+            for opath, option in self.check.tables(table, "options", required=True, base=path):
+                check.unknown_keys(option, opath, _FIELDS["options"])
+                option["__id"] = self.declare("flag", option, opath)
+                options.append((opath, option, table))
         tags: set[str] = set()
         for path, table in moves:
             for i, tag in enumerate(check.string_list(table, path, "tags")):
@@ -477,7 +521,8 @@ class _Builder:
             flags=frozenset(self.known("flag")),
             moves=frozenset(self.known("move")),
             tags=frozenset(tags - self.known("move")),
-            fireables=frozenset(self.known("rule") | self.known("inject")),
+            fireables=frozenset(self.known("rule") | self.known("inject") | self.known("clock")),
+            numbers=frozenset(self.known("estimate") | self.known("clock")),
         )
 
         # Pass 2: build.
@@ -517,6 +562,11 @@ class _Builder:
                           f"team '{team.id}' has no moves: give it moves or set moves_per_turn = 0")
         built_expects = [self.expectation(p, t, turns) for p, t in expects]
         built_variants = [self.variant(p, t) for p, t in variants]
+        built_draws = [self.draw(p, t) for p, t in draws]
+        built_flags += [Flag(option.id, option.label, False, option.description, draw.visible_to)
+                        for draw in built_draws for option in draw.options]
+        built_estimates = [self.estimate(p, t) for p, t in estimates]
+        built_clocks = [self.clock(p, t) for p, t in clocks]
         debrief = check.get(doc, "", "debrief", dict, {}) or {}
         check.unknown_keys(debrief, "debrief", _FIELDS["debrief"])
         questions = check.string_list(debrief, "debrief", "questions")
@@ -541,6 +591,9 @@ class _Builder:
             debrief=questions,
             expectations=built_expects,
             variants=built_variants,
+            draws=built_draws,
+            estimates=built_estimates,
+            clocks=built_clocks,
             format=FORMAT_VERSION,
             path=name,
             content_hash=content_hash,
@@ -697,10 +750,8 @@ class _Builder:
         team = g(t, path, "team", str, "", required=True)
         if team:
             self.ref("team", team, f"{path}.team", "team")
-        chance = self.number(t, path, "chance", None)
-        if chance is not None and not 0 <= chance <= 1:
-            self.check.add("E204", f"{path}.chance", f"'chance' is a probability from 0 to 1, not {chance}", True)
-        if chance is None:
+        chance = self.chance(t, path)
+        if "chance" not in t:
             for key in ("success", "failure", "success_text", "failure_text"):
                 if key in t:
                     self.check.add("E204", f"{path}.{key}", f"'{key}' has no effect without 'chance'")
@@ -720,7 +771,8 @@ class _Builder:
             cooldown=max(cooldown, 0),
             secret=g(t, path, "secret", bool, False),
             effects=self.effects(t, path, "effects"),
-            chance=chance,
+            chance=chance.value if chance is not None else None,
+            chance_expr=chance.expression if chance is not None else None,
             success=self.effects(t, path, "success"),
             failure=self.effects(t, path, "failure"),
             success_text=g(t, path, "success_text", str, ""),
@@ -748,6 +800,7 @@ class _Builder:
             to=self.audience(t, path, "to"),
             sources=self.citations(t, path),
             allow=self.allow(t, path),
+            chance=self.chance(t, path),
         )
         return rule
 
@@ -767,6 +820,7 @@ class _Builder:
             sources=self.citations(t, path),
             sender=g(t, path, "from", str, ""),
             expected=self.expected_action(t, path, t["__id"] or ""),
+            chance=self.chance(t, path),
         )
 
     def expected_action(self, t: dict, path: str, inject_id: str) -> ExpectedAction | None:
@@ -789,6 +843,67 @@ class _Builder:
             if self.ref("inject", missed, f"{where}.if_missed", "inject") and missed == inject_id:
                 check.add("E204", f"{where}.if_missed", "an inject cannot be its own contingency inject", True)
         return ExpectedAction(g(table, where, "text", str, "", required=True), when or _NEVER, within, team, missed)
+
+    def draw(self, path: str, t: dict) -> Draw:
+        """A `[[draws]]` table: a hidden draw at setup among its options, known to `visible_to`."""
+        check, g = self.check, self.check.get
+        options = []
+        for i, o in enumerate(t.get("options", []) if isinstance(t.get("options"), list) else []):
+            if not isinstance(o, dict):
+                continue
+            opath = f"{path}.options[{i}]"
+            weight = self.number(o, opath, "weight", 1)
+            if weight is not None and weight <= 0:
+                check.add("E204", f"{opath}.weight", f"'weight' must be more than 0, not {weight}", True)
+                weight = 1
+            options.append(DrawOption(o.get("__id") or "", g(o, opath, "label", str, "", required=True),
+                                      float(weight), g(o, opath, "description", str, ""),
+                                      self.effects(o, opath, "effects")))
+        if "options" in t and len(options) < 2 and isinstance(t.get("options"), list):
+            check.add("E204", f"{path}.options", f"a draw needs at least two options, not {len(options)}")
+        return Draw(t["__id"] or "", g(t, path, "label", str, "", required=True), options,
+                    self.audience(t, path, "visible_to") or frozenset(), g(t, path, "description", str, ""),
+                    self.citations(t, path))
+
+    def estimate(self, path: str, t: dict) -> Estimate:
+        """An `[[estimates]]` table: a noisy, biased, lagging view of a meter for some teams."""
+        check, g = self.check, self.check.get
+        of = g(t, path, "of", str, "", required=True)
+        if of:
+            self.ref("meter", of, f"{path}.of", "meter")
+        noise, noise_meter = 0.0, None
+        raw = t.get("noise", 0)
+        if isinstance(raw, str):
+            if self.ref("meter", raw, f"{path}.noise", "meter"):
+                noise_meter = raw
+        else:
+            value = self.number(t, path, "noise", 0)
+            if value is not None and value < 0:
+                check.add("E204", f"{path}.noise", f"'noise' cannot be negative ({value})", True)
+            noise = float(max(value or 0, 0))
+        lag = g(t, path, "lag", int, 0)
+        if lag < 0:
+            check.add("E204", f"{path}.lag", f"'lag' cannot be negative ({lag})", True)
+        if "visible_to" not in t:
+            check.add("E205", path, "missing required key 'visible_to' (the teams that see the estimate)")
+        return Estimate(t["__id"] or "", of, g(t, path, "label", str, "", required=True),
+                        self.audience(t, path, "visible_to") or frozenset(), noise, noise_meter,
+                        float(self.number(t, path, "bias", 0) or 0), max(lag, 0), g(t, path, "description", str, ""),
+                        self.citations(t, path))
+
+    def clock(self, path: str, t: dict) -> Clock:
+        """A `[[clocks]]` table: a countdown a condition starts, with its deadline inject."""
+        check, g = self.check, self.check.get
+        turns = g(t, path, "turns", int, 1, required=True)
+        if turns < 1:
+            check.add("E204", f"{path}.turns", f"'turns' must be 1 or more, not {turns}", True)
+        deadline = g(t, path, "deadline", str, None)
+        if deadline is not None:
+            self.ref("inject", deadline, f"{path}.deadline", "inject")
+        return Clock(t["__id"] or "", g(t, path, "label", str, "", required=True),
+                     self.condition(t, path, "starts_when", required=True) or _NEVER, max(turns, 1),
+                     self.condition(t, path, "stops_when"), deadline, self.audience(t, path, "visible_to"),
+                     g(t, path, "description", str, ""), self.citations(t, path))
 
     def variant(self, path: str, t: dict) -> Variant | None:
         """A `[[variants]]` table: its turns, their labels, and the injects it reschedules."""

@@ -145,11 +145,42 @@ class Move:
     cooldown: int = 0
     secret: bool = False
     effects: Effects = NO_EFFECTS
-    chance: float | None = None
+    chance: float | None = None  # a fixed probability; see chance_expr for one that depends on the state
+    chance_expr: Condition | None = None  # a number expression of the state, clamped to 0..1
     success: Effects = NO_EFFECTS
     failure: Effects = NO_EFFECTS
     success_text: str = ""
     failure_text: str = ""
+
+    @property
+    def gamble(self) -> bool:
+        """Whether the move has a chance (a fixed one or an expression)."""
+        return self.chance is not None or self.chance_expr is not None
+
+    def probability(self, state) -> float:
+        """The move's chance of success in `state` (an expression is clamped to 0..1)."""
+        if self.chance_expr is None:
+            return self.chance if self.chance is not None else 1.0
+        value = self.chance_expr.evaluate(state)
+        return 0.0 if value != value or value < 0 else 1.0 if value > 1 else float(value)
+
+
+@attrs.frozen(eq=False, repr=False)
+class Chance:
+    """A probability: a fixed number, or a number expression of the state (clamped to 0..1)."""
+
+    value: float | None = None
+    expression: Condition | None = None  # a compiled number expression, when the author wrote one
+
+    @property
+    def source(self) -> str:
+        return self.expression.source if self.expression is not None else f"{self.value:g}"
+
+    def of(self, state) -> float:
+        if self.expression is None:
+            return self.value if self.value is not None else 1.0
+        value = self.expression.evaluate(state)
+        return 0.0 if value != value or value < 0 else 1.0 if value > 1 else float(value)  # NaN: 0
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -161,6 +192,7 @@ class Rule:
     once: bool = True
     to: frozenset[str] | None = None
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    chance: Chance | None = None  # fires only if a draw comes under it, once its condition holds
     allow: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)  # warning codes it leaves out
 
 
@@ -187,10 +219,69 @@ class Inject:
     sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
     sender: str = ""  # `from`: who sends it ("CIA analysts", "the UN Security Council")
     expected: ExpectedAction | None = None
+    chance: Chance | None = None  # comes only if a draw comes under it (a condition's inject: tried each turn)
 
     @property
     def manual_only(self) -> bool:
         return self.turn is None and self.when is None
+
+
+@attrs.frozen(eq=False, repr=False)
+class DrawOption:
+    """One way a hidden draw can come out: a fact (a flag of its own) and the changes it brings."""
+
+    id: str
+    label: str
+    weight: float = 1.0
+    description: str = ""
+    effects: Effects = NO_EFFECTS
+
+
+@attrs.frozen(eq=False, repr=False)
+class Draw:
+    """A hidden draw at setup: exactly one option's fact is set, known only to `visible_to`."""
+
+    id: str
+    label: str
+    options: tuple[DrawOption, ...] = attrs.field(converter=tuple)
+    visible_to: frozenset[str] = frozenset()  # besides the facilitator; empty: nobody
+    description: str = ""
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen(eq=False, repr=False)
+class Estimate:
+    """What some teams see of a meter: its value `lag` turns ago, plus `bias`, plus noise of up to `noise`.
+
+    `noise` is a number or the id of a meter whose value is the spread (moves such as
+    verification narrow it by lowering that meter).
+    """
+
+    id: str
+    of: str  # the meter estimated
+    label: str
+    visible_to: frozenset[str]
+    noise: float = 0.0
+    noise_meter: str | None = None
+    bias: float = 0.0
+    lag: int = 0
+    description: str = ""
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen(eq=False, repr=False)
+class Clock:
+    """A countdown started by a condition: `turns` turns, then its deadline inject (unless stopped)."""
+
+    id: str
+    label: str
+    starts_when: Condition
+    turns: int
+    stops_when: Condition | None = None
+    deadline: str | None = None  # an inject that comes at the start of the turn after the last
+    visible_to: frozenset[str] | None = None  # None: every team
+    description: str = ""
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -266,6 +357,9 @@ class Scenario:
     debrief: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=tuple)
     variants: tuple[Variant, ...] = attrs.field(default=(), converter=tuple)
+    draws: tuple[Draw, ...] = attrs.field(default=(), converter=tuple)
+    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=tuple)
+    clocks: tuple[Clock, ...] = attrs.field(default=(), converter=tuple)
     variant: str = ""  # the variant applied, if any
     format: int = 1
     path: str = ""
@@ -278,6 +372,8 @@ class Scenario:
     inject_index: Mapping[str, Inject] = attrs.field(init=False, eq=False, repr=False)
     rule_index: Mapping[str, Rule] = attrs.field(init=False, eq=False, repr=False)
     outcome_index: Mapping[str, Outcome] = attrs.field(init=False, eq=False, repr=False)
+    estimate_index: Mapping[str, Estimate] = attrs.field(init=False, eq=False, repr=False)
+    clock_index: Mapping[str, Clock] = attrs.field(init=False, eq=False, repr=False)
     # a move id or tag -> the secret moves it names (only names that name some)
     secret_named: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
     moves_by_team: Mapping[str, tuple[Move, ...]] = attrs.field(init=False, eq=False, repr=False)
@@ -297,6 +393,8 @@ class Scenario:
         set_(self, "inject_index", _readonly({i.id: i for i in self.injects}))
         set_(self, "rule_index", _readonly({r.id: r for r in self.rules}))
         set_(self, "outcome_index", _readonly({o.id: o for o in self.outcomes}))
+        set_(self, "estimate_index", _readonly({e.id: e for e in self.estimates}))
+        set_(self, "clock_index", _readonly({c.id: c for c in self.clocks}))
         secret_named: dict[str, set[str]] = {}
         for move in self.moves:
             if move.secret:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from exercise.engine.model import Effects, Inject, Move, Scenario
+from exercise.engine.model import Chance, Effects, Inject, Move, Scenario
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -108,8 +108,12 @@ class Event:
     Words are made from events by one renderer (`exercise.render`); who may see an event is
     decided by the projection (`exercise.engine.audience`).
 
-    kind: inject, move, contingency, chance, rule, outcome, override, or hidden (a projection's
-    stand-in for an event an audience may not see that changed what it can see).
+    kind: inject, move, contingency, chance, rule, expectation, draw (a hidden draw at setup),
+    clock (started, stopped or run out), outcome, override, or hidden (a projection's stand-in
+    for an event an audience may not see that changed what it can see).
+
+    A rule or inject with a chance whose draw failed is an event too, addressed to no team
+    (`audience` empty, `success` False): the facilitator sees that it was tried.
     """
 
     kind: str
@@ -132,6 +136,8 @@ class Event:
     text: str = ""  # and its text
     outcome: str | None = None  # an outcome event: the outcome id (None: ended without one)
     forced: bool = False  # an outcome event: chosen by the facilitator, not reached
+    phase: str = ""  # a clock event: "started", "stopped" or "expired"
+    option: str | None = None  # a draw event: the option drawn
 
 
 @attrs.frozen
@@ -214,13 +220,15 @@ class State:
     outcome: str | None = None
     draws: int = 2  # how chance draws are made: 2, one stream per chance move; 1, one per turn (older journals)
     awaiting: tuple[tuple[str, int], ...] = ()  # (inject id, last turn) of expected actions not yet done
-    due: tuple[str, ...] = ()  # contingency injects to fire at the start of the next turn
+    due: tuple[tuple[str, str], ...] = ()  # (inject id, "missed" or "deadline"): contingency and deadline injects to fire at the start of the next turn
+    values: Mapping[str, float] = EMPTY  # estimates and clocks (turns left) as conditions read them
+    clocks: tuple[tuple[str, int, str], ...] = ()  # (clock id, last turn, "running"/"stopped"/"expired")
 
 
 class _Working:
     """A mutable scratch copy of meters and flags used inside one pure step."""
 
-    __slots__ = ("scenario", "meters", "flags", "turn", "history")
+    __slots__ = ("scenario", "meters", "flags", "turn", "history", "values")
 
     def __init__(self, state: State) -> None:
         self.scenario = state.scenario
@@ -228,6 +236,7 @@ class _Working:
         self.flags = set(state.flags)
         self.turn = state.turn
         self.history = state.history
+        self.values = state.values
 
     def apply(self, effects: Effects) -> tuple[Change, ...]:
         changes = []
@@ -259,7 +268,7 @@ class _Working:
 
 
 def initial_state(scenario: Scenario, seed: int, draws: int = 2) -> State:
-    """The state at the start of turn 1, its start-of-turn injects already delivered."""
+    """The state at the start of turn 1: hidden draws made, start-of-turn injects delivered."""
     state = State(
         scenario=scenario,
         seed=seed,
@@ -268,7 +277,64 @@ def initial_state(scenario: Scenario, seed: int, draws: int = 2) -> State:
         meters=MappingProxyType({m.id: m.start for m in scenario.meters}),
         flags=frozenset(f.id for f in scenario.flags if f.start),
     )
+    if scenario.draws:
+        state = _draw(state)
     return _start_turn(state)
+
+
+def draw_roll(seed: int, draw: str) -> float:
+    """The number a hidden draw at setup is made with, from the seed and the draw alone."""
+    return random.Random(f"ttx/{seed}/draw/{draw}").random()
+
+
+def _draw(state: State) -> State:
+    """Each hidden draw sets one option's fact (and its effects), told only to the draw's teams."""
+    work = _Working(state)
+    events = []
+    for draw in state.scenario.draws:
+        total = sum(o.weight for o in draw.options)
+        roll = draw_roll(state.seed, draw.id) * total
+        chosen = draw.options[-1]
+        for option in draw.options:
+            if roll < option.weight:
+                chosen = option
+                break
+            roll -= option.weight
+        changes = work.apply(Effects(meters=chosen.effects.meters, set=chosen.effects.set | {chosen.id},
+                                     clear=chosen.effects.clear))
+        events.append(Event("draw", Cause("draw", draw.id), state.turn, audience=draw.visible_to, changes=changes,
+                            option=chosen.id, chance=chosen.weight / total))
+    return work.freeze(state, pending=state.pending + tuple(events))
+
+
+def estimate_roll(seed: int, estimate: str, turn: int) -> float:
+    """The noise of an estimate on a turn, from -1 to 1: from the seed, the estimate and the turn alone."""
+    return random.Random(f"ttx/{seed}/estimate/{estimate}/{turn}").uniform(-1.0, 1.0)
+
+
+def _values(state: State) -> Mapping[str, float]:
+    """Estimates and clocks as they stand at the start of the state's turn."""
+    scenario = state.scenario
+    values: dict[str, float] = {}
+    for estimate in scenario.estimates:
+        meter = scenario.meter_index[estimate.of]
+        then = state.turn - estimate.lag  # the turn whose start it reads (its injects delivered)
+        true = state.meters[estimate.of]
+        if estimate.lag:
+            # the first recorded turn from then on (a computer player's what-if state may hold
+            # only some of the records); none: the value now
+            for record in state.records:
+                if record.turn >= then:
+                    true = record.meters_before[estimate.of]
+                    break
+        spread = state.meters[estimate.noise_meter] if estimate.noise_meter else estimate.noise
+        noisy = true + estimate.bias + max(spread, 0) * estimate_roll(state.seed, estimate.id, state.turn)
+        values[estimate.id] = float(round(meter.clamp(noisy)))
+    running = {c: last for c, last, status in state.clocks if status == "running"}
+    for clock in scenario.clocks:
+        last = running.get(clock.id)
+        values[clock.id] = last - state.turn + 1 if last is not None else 0
+    return MappingProxyType(values)
 
 
 def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], trigger: str) -> Event:
@@ -284,17 +350,20 @@ def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], trigge
 
 
 def _start_turn(state: State) -> State:
-    """Step 1: scheduled injects for this turn and triggered injects that now hold."""
+    """Step 1: estimates and clocks read anew; scheduled injects for this turn, triggered
+    injects that now hold, and the contingency and deadline injects due."""
     scenario = state.scenario
+    if scenario.estimates or scenario.clocks:
+        state = attrs.evolve(state, values=_values(state))
     candidates = scenario.injects_by_turn.get(state.turn, ())
     if not candidates and not state.due:
         return state
     work = _Working(state)
     events = []
     awaiting = list(state.awaiting)
-    for inject_id in state.due:  # contingency injects of expected actions missed last turn
+    for inject_id, trigger in state.due:  # injects of expected actions missed and clocks run out last turn
         inject = scenario.inject_index[inject_id]
-        events.append(_inject_event(inject, state.turn, work.apply(inject.effects), "missed"))
+        events.append(_inject_event(inject, state.turn, work.apply(inject.effects), trigger))
         work.history = work.history.with_fired([inject.id])
         awaiting += _expecting(inject, state.turn)
     for inject in candidates:
@@ -302,14 +371,38 @@ def _start_turn(state: State) -> State:
             continue
         if inject.when is not None and not inject.when.evaluate(work):
             continue
+        if inject.chance is not None:
+            tried = _try(inject.chance, work, state.seed, state.turn, f"inject/{inject.id}")
+            if not tried.success:
+                events.append(attrs.evolve(_inject_event(inject, state.turn, (), "scheduled" if inject.when is None
+                                                         else "triggered"), audience=frozenset(), chance=tried.chance,
+                                           roll=tried.roll, success=False))
+                continue
         changes = work.apply(inject.effects)
         trigger = "triggered" if inject.when is not None else "scheduled"
-        events.append(_inject_event(inject, state.turn, changes, trigger))
+        event = _inject_event(inject, state.turn, changes, trigger)
+        if inject.chance is not None:
+            event = attrs.evolve(event, chance=tried.chance, roll=tried.roll, success=True)
+        events.append(event)
         work.history = work.history.with_fired([inject.id])
         awaiting += _expecting(inject, state.turn)
     if not events:
         return attrs.evolve(state, due=())
     return work.freeze(state, pending=state.pending + tuple(events), awaiting=tuple(awaiting), due=())
+
+
+@attrs.frozen
+class _Tried:
+    chance: float
+    roll: float
+    success: bool
+
+
+def _try(chance: Chance, work: _Working, seed: int, turn: int, key: str) -> _Tried:
+    """A rule's or inject's chance: its probability now, the number drawn for it, and the result."""
+    probability = chance.of(work)
+    roll = random.Random(f"ttx/{seed}/{turn}/{key}").random()
+    return _Tried(probability, roll, roll < probability)
 
 
 def _expecting(inject: Inject, turn: int) -> list[tuple[str, int]]:
@@ -483,33 +576,48 @@ def resolve_turn(
             changes = work.apply(move.effects)
             events.append(Event("move", cause, turn, team_id, changes=changes, move=move.id))
             success = None
-            if move.chance is not None:
+            if move.gamble:
                 if state.draws == 1:
                     if rng is None:
                         rng = turn_rng(state.seed, turn)
                     roll = rng.random()
                 else:
                     roll = chance_roll(state.seed, turn, move.id)
-                success = roll < move.chance
+                probability = move.probability(work)
+                success = roll < probability
                 if forced_rolls is not None and move.id in forced_rolls:
                     success = forced_rolls[move.id]
                 effects = move.success if success else move.failure
                 events.append(Event("chance", cause, turn, team_id, changes=work.apply(effects),
-                                    move=move.id, chance=move.chance, roll=roll, success=success))
+                                    move=move.id, chance=probability, roll=roll, success=success))
             plays.append(Play(turn, team_id, move.id, success))
     work.history = work.history.with_plays(plays, scenario)
 
     # Step 5: every rule is tested on the same post-move state, then applied in file order.
+    # A rule with a chance fires only if its draw comes under it; one whose draw failed is an
+    # event for the facilitator alone, and may be tried again next turn.
     fired_before = work.history.fired
-    firing = [
+    holding = [
         rule
         for rule in scenario.rules
         if not (rule.once and rule.id in fired_before) and rule.when.evaluate(work)
     ]
+    firing = []
+    tries: dict[str, _Tried] = {}
+    for rule in holding:
+        if rule.chance is not None:
+            tries[rule.id] = tried = _try(rule.chance, work, state.seed, turn, f"rule/{rule.id}")
+            if not tried.success:
+                events.append(Event("rule", Cause("rule", rule.id), turn, None, frozenset(), condition=rule.when.source,
+                                    chance=tried.chance, roll=tried.roll, success=False))
+                continue
+        firing.append(rule)
     for rule in firing:
         changes = work.apply(rule.effects)
+        tried = tries.get(rule.id)
         events.append(Event("rule", Cause("rule", rule.id), turn, None, rule.to, changes,
-                            condition=rule.when.source))
+                            condition=rule.when.source, chance=tried.chance if tried else None,
+                            roll=tried.roll if tried else None, success=True if tried else None))
     if firing:
         work.history = work.history.with_fired(r.id for r in firing)
 
@@ -523,9 +631,40 @@ def resolve_turn(
             events.append(Event("expectation", Cause("inject", inject_id), turn, expected.team, inject.to,
                                 success=done, condition=expected.when.source))
             if not done and expected.if_missed:
-                due.append(expected.if_missed)
+                due.append((expected.if_missed, "missed"))
         else:
             awaiting.append((inject_id, deadline))
+
+    # Step 5c: clocks start, stop, or run out (then their deadline inject comes next turn).
+    clocks = state.clocks
+    if scenario.clocks:
+        status = {c: (last, phase) for c, last, phase in clocks}
+        ran_out = []
+        for clock in scenario.clocks:
+            now = status.get(clock.id)
+            phase = ""
+            if now is None:
+                if clock.starts_when.evaluate(work):
+                    status[clock.id] = (turn + clock.turns, "running")
+                    phase = "started"
+            elif now[1] == "running":
+                if clock.stops_when is not None and clock.stops_when.evaluate(work):
+                    status[clock.id] = (now[0], "stopped")
+                    phase = "stopped"
+                elif turn >= now[0]:
+                    status[clock.id] = (now[0], "expired")
+                    phase = "expired"
+                    ran_out.append(clock.id)
+                    if clock.deadline:
+                        due.append((clock.deadline, "deadline"))
+            if phase:
+                source = {"started": clock.starts_when,
+                          "stopped": clock.stops_when}.get(phase)
+                events.append(Event("clock", Cause("clock", clock.id), turn, audience=clock.visible_to, phase=phase,
+                                    condition=source.source if source is not None else ""))
+        clocks = tuple((c, last, phase) for c, (last, phase) in status.items())
+        if ran_out:
+            work.history = work.history.with_fired(ran_out)
 
     # Step 6: outcomes.
     outcome = None
@@ -556,6 +695,7 @@ def resolve_turn(
         outcome=outcome,
         awaiting=tuple(awaiting),
         due=tuple(due),
+        clocks=clocks,
     )
     if outcome is None:
         new_state = _start_turn(new_state)

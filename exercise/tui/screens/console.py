@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
 from exercise.engine import FACILITATOR, ROOM, Audience, Scenario, observe, sees_flag, sees_meter
-from exercise.render import audience_names, fmt_number
+from exercise.render import audience_names, fmt_number, open_items
 from exercise.session import JournalError
 
 
@@ -69,6 +70,9 @@ class ConsoleScreen(ModalScreen[None]):
                     yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason")
                     yield Button("Apply", id="apply", variant="primary")
                 with TabPane("Injects", id="tab-injects"):
+                    waiting = open_items(state)
+                    yield Static("\n".join(["[b]Open now[/b]", *(escape(line) for line in waiting)]) if waiting
+                                 else "No expected action is open and no clock is running.", id="open-items")
                     yield Select(injects, prompt="An inject from the scenario", id="inject")
                     yield Button("Fire this inject", id="fire", variant="primary")
                     yield Label("Or write your own:")

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from exercise.engine import FACILITATOR, Audience, Observation, observe
-from exercise.render import audience_names, event_line, fmt_number
+from exercise.render import audience_names, event_line, fmt_number, value_rows
 from exercise.tui.keys import Refusals, explained
 from exercise.tui.text import meter_history, sparkline
 
@@ -96,6 +96,10 @@ class DashboardScreen(Refusals, Screen):
             table.add_row(meter.label, fmt_number(seen.meters[meter.id]),
                           f"{fmt_number(meter.min)}–{fmt_number(meter.max)}",
                           sparkline(meter_history(seen, meter.id), meter.min, meter.max), who)
+        for ident, label, value, bounds in value_rows(scenario, seen.meters, seen.values):
+            item = scenario.estimate_index.get(ident) or scenario.clock_index[ident]
+            who = "everyone" if item.visible_to is None else audience_names(scenario, item.visible_to)
+            table.add_row(label, value, bounds, "", who)
         flags = [f for f in scenario.flags if f.id in seen.flags]
         self.query_one("#dash-flags", Static).update(
             "\n".join(f"✓ {f.label}" for f in flags) or "None of the scenario's facts holds yet."

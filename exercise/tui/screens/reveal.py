@@ -14,9 +14,9 @@ from exercise.render import describe_order, ending_words, event_line, fmt_number
 from exercise.tui.text import arrow, signed
 
 SECTIONS = (
-    ("Injects and facilitator actions", ("inject", "override")),
+    ("Injects and facilitator actions", ("draw", "inject", "override")),
     ("Moves, contingencies and chances", ("move", "contingency", "chance", "hidden")),
-    ("Consequences and expected actions", ("rule", "expectation")),
+    ("Consequences and expected actions", ("rule", "expectation", "clock")),
 )
 
 

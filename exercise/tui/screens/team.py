@@ -19,7 +19,7 @@ from exercise.engine import (
     move_status,
     view,
 )
-from exercise.render import event_line, fmt_number, plays_words
+from exercise.render import event_line, fmt_number, plays_words, value_rows
 from exercise.tui.widgets.move_list import MoveList
 
 
@@ -106,11 +106,14 @@ class TeamScreen(Screen[bool]):
         scenario = self.state.scenario
         table = self.query_one("#team-meters", DataTable)
         table.add_columns("Meter", "Value", "Range")
-        visible = self.observation().meters
+        seen = self.observation()
+        visible = seen.meters
         for meter in scenario.meters:
             if meter.id in visible:
                 table.add_row(meter.label, fmt_number(visible[meter.id]),
                               f"{fmt_number(meter.min)}–{fmt_number(meter.max)}")
+        for _, label, value, bounds in value_rows(scenario, visible, seen.values):
+            table.add_row(label, value, bounds)
         self.query_one("#moves", SelectionList).focus()
         self._update_detail()
         self._update_contingencies()
@@ -153,6 +156,8 @@ class TeamScreen(Screen[bool]):
             notes.append("secret: other teams will not see that you played it")
         if move.chance is not None:
             notes.append(f"succeeds with a {move.chance:.0%} chance")
+        elif move.gamble:
+            notes.append("succeeds by chance, with odds that depend on the situation")
         if move.once:
             notes.append("can be played once only")
         if move.cooldown:

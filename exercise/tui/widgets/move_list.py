@@ -24,6 +24,8 @@ def move_prompt(move: Move, width: int = 0) -> Content:
         marks.append("secret")
     if move.chance is not None:
         marks.append(f"chance {move.chance:.0%}")
+    elif move.gamble:
+        marks.append("chance")
     if move.once:
         marks.append("once")
     label = Content(move.label)
