@@ -268,3 +268,26 @@ def test_the_command_line_checks_runs_and_simulates_the_new_tables():
     assert ran.returncode == 0, ran.stderr
     assert "Red's intent: " in ran.stdout  # the facilitator's transcript shows the draw
     assert "Traceback" not in ran.stderr
+
+
+def test_a_planners_event_list_fits_the_format_without_workarounds():
+    """Sender, recipients, expected action, contingency inject and a 90-day clock, as a planner writes them."""
+    from conftest import ROOT
+
+    scenario = load_scenario(ROOT / "docs" / "examples" / "planner_event_list.toml")
+    state = initial_state(scenario, 1)
+    first = next(e for e in state.pending if e.cause.id == "msel_1_special_inspection")
+    assert first.audience == frozenset({"washington", "pyongyang"})
+    assert event_line(scenario, first).startswith("Inject from the IAEA: The Agency requests")
+    # Washington seeks the resolution; Pyongyang refuses twice: the expected action is missed
+    state, _ = resolve_turn(state, {"washington": Order.of("washington", "us_seek_resolution"),
+                                    "pyongyang": Order.of("pyongyang", "dprk_refuse")})
+    assert state.values["ninety_days"] == 3  # the 90 days: three one-month turns
+    state, record = resolve_turn(state, {"washington": Order.of("washington"), "pyongyang": Order.of("pyongyang")})
+    assert [e.success for e in record.events if e.kind == "expectation"] == [False]
+    assert [e.cause.id for e in state.pending if e.trigger == "missed"] == ["msel_2_report_to_council"]
+    for _ in range(2):
+        state, record = resolve_turn(state, {"washington": Order.of("washington"),
+                                             "pyongyang": Order.of("pyongyang")})
+    assert [e.phase for e in record.events if e.kind == "clock"] == ["expired"]
+    assert [e.cause.id for e in state.pending if e.trigger == "deadline"] == ["msel_4_deadline"]
