@@ -217,3 +217,29 @@ def test_a_declaration_is_not_a_verified_step_until_inspectors_confirm_it(scenar
             assert {"declaration_exposed", "talks_suspended"} <= state.flags
             assert "inspectors_admitted" not in state.flags
     assert {"confirmed", "exposed"} == verdicts
+
+
+def test_beijing_can_endorse_a_us_roadmap_or_withhold_support_that_raises_the_trust_it_needs(scenario):
+    """The roadmap "must now find the confidence of Kim Jong Un and his benefactor, Xi Jinping" (GRASP/Korea)."""
+    from exercise.engine.state import legal_moves
+
+    ids = lambda state: {m.id for m in legal_moves(state, "beijing")}  # noqa: E731
+    before, _ = play(scenario, {})
+    assert not {"prc_endorse_roadmap", "prc_withhold_roadmap"} & ids(before)
+    offered, _ = play(scenario, {"washington": ["us_phased_roadmap"]})
+    assert {"prc_endorse_roadmap", "prc_withhold_roadmap"} <= ids(offered)
+    endorsed, records = play(scenario, {"washington": ["us_phased_roadmap"]}, {"beijing": ["prc_endorse_roadmap"]})
+    endorsement = next(e for e in records[1].events if e.kind == "move" and e.move == "prc_endorse_roadmap")
+    assert any(c.id == "us_dprk_trust" and c.amount > 0 for c in endorsement.changes)
+    assert "prc_withhold_roadmap" not in ids(endorsed)
+    roadmap = scenario.outcome_index["verified_roadmap"].when
+    withheld, _ = play(scenario, {"washington": ["us_phased_roadmap"]}, {"beijing": ["prc_withhold_roadmap"]})
+    from exercise.engine.state import override
+
+    ready = withheld
+    for flag in ("declaration_confirmed", "timetable_agreed", "peace_declared"):
+        ready = override(ready, flag, True, "test")
+    ready = override(override(ready, "denuclearization", 50, "test"), "us_dprk_trust", 60, "test")
+    assert not roadmap(ready)  # 60 is enough without Beijing's objection, not with it
+    assert roadmap(override(ready, "roadmap_withheld", False, "test"))
+    assert roadmap(override(ready, "us_dprk_trust", 65, "test"))

@@ -20,6 +20,7 @@ from exercise.engine.conditions import (
     compile_number,
     suggest,
 )
+from exercise.engine.format import FORMAT_VERSION, known_keys
 from exercise.engine.locate import locate
 from exercise.engine.model import (
     EXPECTATION_CHECKS,
@@ -50,7 +51,6 @@ from exercise.engine.model import (
     Team,
 )
 
-FORMAT_VERSION = 1
 MAX_BYTES = 8 * 1024 * 1024
 DOCS = "scenarios/README.md"
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -216,38 +216,7 @@ class _Checker:
         return out
 
 
-_FIELDS = {
-    "top": ("format", "scenario", "sources", "teams", "meters", "flags", "moves", "rules",
-            "injects", "outcomes", "debrief", "expect", "variants", "draws", "estimates", "clocks"),
-    "scenario": ("id", "title", "summary", "turns", "turn_length", "turn_labels"),
-    "sources": ("id", "title", "author", "publisher", "date", "url", "note"),
-    "teams": ("id", "name", "public_brief", "private_brief", "moves_per_turn", "playable",
-              "objectives", "doctrine"),
-    "doctrine": ("summary", "values", "flag_values", "objectives", "red_lines", "sequencing", "risk",
-                 "patience"),
-    "red_lines": ("moves", "unless", "reason"),
-    "sequencing": ("move", "after", "reason"),
-    "objectives": ("id", "text", "when", "points"),
-    "meters": ("id", "label", "description", "min", "max", "start", "visible_to"),
-    "flags": ("id", "label", "description", "start", "visible_to"),
-    "moves": ("id", "team", "label", "description", "sources", "tags", "requires",
-              "requires_text", "once", "cooldown", "secret", "effects", "chance", "success",
-              "failure", "success_text", "failure_text"),
-    "rules": ("id", "when", "message", "effects", "once", "to", "sources", "chance", "allow"),
-    "injects": ("id", "title", "text", "turn", "when", "to", "effects", "sources", "from", "expected_action",
-                "chance"),
-    "draws": ("id", "label", "description", "visible_to", "options", "sources"),
-    "options": ("id", "label", "weight", "description", "effects"),
-    "estimates": ("id", "of", "label", "description", "visible_to", "noise", "bias", "lag", "sources"),
-    "clocks": ("id", "label", "description", "starts_when", "turns", "stops_when", "deadline", "visible_to",
-               "sources"),
-    "expected_action": ("text", "when", "within", "team", "if_missed"),
-    "outcomes": ("id", "title", "text", "when", "at_end", "sources"),
-    "debrief": ("questions",),
-    "variants": ("id", "title", "description", "summary", "turns", "turn_length", "turn_labels", "schedule"),
-    "expects": ("id", "text", "check", "players", "runs", "seed", "ending", "min", "max", "count", "turn",
-                "team", "strategy"),
-}
+_FIELDS = known_keys()  # the keys each table may hold: exercise/engine/format.py
 
 
 def read_source(path: str | os.PathLike[str]) -> tuple[str, bytes]:
@@ -499,7 +468,7 @@ class _Builder:
                              ("inject", injects), ("outcome", outcomes), ("expect", expects),
                              ("variant", variants), ("draw", draws), ("estimate", estimates), ("clock", clocks)):
             for path, table in tables:
-                check.unknown_keys(table, path, _FIELDS[kind + "s"])
+                check.unknown_keys(table, path, _FIELDS[path.partition("[")[0]])
                 table["__id"] = self.declare(kind, table, path)
         options = []  # each option of a hidden draw is a fact (a flag) of its own
         for path, table in draws:
