@@ -1,4 +1,4 @@
-"""Computer players: the time of one lookahead decision, and whether lookahead plays better.
+"""Computer players: the time of one decision at each level, and whether lookahead plays better.
 
 Run: python benchmarks/bench_bots.py [GAMES]   (default 200)
 For each team of the flagship scenario, the same seeds are played twice with random players
@@ -38,15 +38,16 @@ def main() -> None:
     games = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     scenario = load_scenario(ROOT / "scenarios" / "sequencing_2018.toml")
     state = initial_state(scenario, 1)
-    print("one lookahead decision, turn 1 (median of 20):")
-    for team in scenario.teams:
-        player = make_player("lookahead", scenario, team.id)
-        times = []
-        for i in range(20):
-            start = time.perf_counter()
-            choose(state, team.id, player, i)
-            times.append(time.perf_counter() - start)
-        print(f"  {team.name:<11} {statistics.median(times) * 1000:6.1f} ms   (goal: under 200 ms)")
+    for level in ("doctrine", "lookahead"):
+        print(f"one {level} decision, turn 1 (median of 20):")
+        for team in scenario.teams:
+            player = make_player(level, scenario, team.id)
+            times = []
+            for i in range(20):
+                start = time.perf_counter()
+                choose(state, team.id, player, i)
+                times.append(time.perf_counter() - start)
+            print(f"  {team.name:<11} {statistics.median(times) * 1000:6.1f} ms   (goal: under 200 ms)")
     print(f"\nmean objective score over {games} seeded games (others random):")
     print(f"  {'team':<11} {'random':>7} {'lookahead':>10} {'ratio':>7}")
     for team in scenario.teams:

@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from conftest import FLAGSHIP, MINI
+from conftest import FIXTURES, FLAGSHIP, MINI
 from exercise.bots import LEVELS, bot_rng, make_player
 from exercise.bundled import bundled_scenarios
 from exercise.engine import (
@@ -169,6 +169,31 @@ def test_every_computer_choice_carries_a_reason_in_plain_words(flagship):
     for record in records:
         for order in record.orders.values():
             assert order.reason and "_" not in order.reason[0].text.split(":")[0]
+
+
+def opening_games(games: int = 5):
+    """The opening fixture played by doctrine players: what each team ordered, turn by turn."""
+    scenario = load_scenario(FIXTURES / "opening.toml")
+    return [play(scenario, seed, {t.id: "doctrine" for t in scenario.teams})[1] for seed in range(games)]
+
+
+def test_a_doctrine_plays_the_move_that_opens_a_better_one_the_turn_before_it():
+    """Reference, doctrine: "a move is also worth, at half weight, the best move the team would
+    play next turn that it could not play before": talks opened on turn 1, reactors offered on 2."""
+    for records in opening_games():
+        west = [tuple(om.move for om in r.orders["west"].moves) for r in records]
+        assert [("open_talks",), ("offer_reactors",), (), ()] == west
+        assert "opens “Offer reactors” for next turn" in records[0].orders["west"].reason[0].text
+
+
+def test_a_doctrine_plays_the_move_whose_rule_fires_a_turn_later():
+    """Reference, doctrine: the next resolution, with every team passing, counts at half weight:
+    a rule that fires a turn after the move (the traders arrive) makes the move worth playing."""
+    for records in opening_games():
+        east = [tuple(om.move for om in r.orders["east"].moves) for r in records]
+        assert [("invite_traders",), (), (), ()] == east
+        assert "next turn it raises Trade" in records[0].orders["east"].reason[0].text
+        assert any(str(e.cause) == "rule:traders_arrive" for e in records[1].events)
 
 
 def test_lookahead_scores_better_than_random_on_its_own_objectives_for_every_team(flagship):

@@ -3,7 +3,9 @@
 Both are given their team's observation, never the state or the game's seed: they simulate on
 `belief_state(observation)`, in which whatever the team cannot see is replaced by what it
 would assume, and with a seed drawn from their own random stream. A gamble is valued by its
-expectation (success and failure weighed by the chance), never by the real draw. Every choice
+expectation (success and failure weighed by the chance), never by the real draw. A state is
+valued one turn further than the move itself (`DoctrinePlayer.outlook`), so that a move whose
+worth is what it opens or sets off next turn is not valued at nothing. Every choice
 carries a reason: parts in plain words, each naming the moves, meters and facts it mentions,
 so that the engine can show each part only to those who may know them.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import attrs
 
@@ -39,6 +41,16 @@ def team_value(state: State, team: str) -> float:
     if doctrine.objectives and state.scenario.team_index[team].objectives:
         value += doctrine.objectives * score(state, team).fraction
     return value
+
+
+NEXT_TURN = 0.5
+"""What a gain one turn away is worth against the same gain now.
+
+A fixed factor rather than the doctrine's patience: patience says how clear a gain must be
+before the team acts, not how far it sees, and tying the two would leave an impatient doctrine
+blind to the step that prepares its best move. At one half, a move that only opens another is
+played when the move it opens is worth twice what the doctrine's patience asks of a move.
+"""
 
 
 def _matches(move: Move, name: str) -> bool:
@@ -91,12 +103,17 @@ class DoctrinePlayer:
         except IllegalOrder:  # the partner's move is not available to it now
             return resolve_turn(state, _passing(self.scenario, **{self.team: orders[self.team]}), rolls)[0]
 
-    def evaluate(self, state: State, move: Move, base: float) -> tuple[float, State | None]:
+    def evaluate(self, state: State, move: Move, base: float,
+                 value: Callable[[State], float] | None = None) -> tuple[float, State | None]:
         """The gain of playing `move` now (with its partner, if it must wait for one).
 
         A chance move is valued by its expectation: the gain if it succeeds and if it fails,
         weighed by the chance, so the choice never depends on the number the turn will draw.
+        `value` judges the state the move leads to (by default `team_value`, the state alone).
         """
+        if value is None:
+            def value(s: State) -> float:
+                return team_value(s, self.team)
         orders = {self.team: Order(self.team, (OrderedMove(move.id),))}
         partner = self.partner_for(state, move)
         if partner is not None:
@@ -104,19 +121,33 @@ class DoctrinePlayer:
             orders[other.team] = Order(other.team, (OrderedMove(other.id),))
         if not move.gamble:
             after = self._try(state, orders, None)
-            return team_value(after, self.team) - base, after
+            return value(after) - base, after
         won = self._try(state, orders, {move.id: True})
         lost = self._try(state, orders, {move.id: False})
         odds = move.probability(state)  # on the belief state: what the team can know of the odds
-        expected = (odds * team_value(won, self.team) + (1 - odds) * team_value(lost, self.team))
+        expected = (odds * value(won) + (1 - odds) * value(lost))
         gain = (expected - base) * (0.5 + self.doctrine.risk)  # the cautious discount a gamble, the bold prize it
         return gain, won
 
-    def explain(self, before: State, after: State | None, move: Move) -> ReasonPart:
-        """The two largest reasons, by the doctrine's own weights, that the move was worth it."""
-        scenario = self.scenario
+    def explain(self, before: State, after: State | None, move: Move, opens: Move | None = None) -> ReasonPart:
+        """The two largest reasons, by the doctrine's own weights, that the move was worth it:
+        what it changes now or, if nothing, next turn; and the move it `opens`, if any."""
         if after is None:
             return ReasonPart(f"“{move.label}”", moves={move.id})
+        terms = self._terms(before, after)
+        when = ""
+        if not terms and before.outcome is None and after.outcome is None:
+            terms, when = self._terms(self.waiting(before), self.waiting(after)), "next turn it "
+        why = when + " and ".join(t[1] for t in terms[:2]) if terms else ""
+        names = frozenset().union(*(t[2] for t in terms[:2]))
+        if opens is not None:
+            why = (why + "; " if why else "") + f"opens “{opens.label}” for next turn"
+            names |= {opens.id}
+        return self._part(f"“{move.label}”" + (f": {why}" if why else ""), {move.id}, names)
+
+    def _terms(self, before: State, after: State) -> list[tuple[float, str, frozenset[str]]]:
+        """What changed from `before` to `after` that the doctrine cares about, largest first."""
+        scenario = self.scenario
         terms: list[tuple[float, str, frozenset[str]]] = []
         for meter, weight in self.doctrine.values:
             delta = after.meters[meter] - before.meters[meter]
@@ -131,9 +162,7 @@ class DoctrinePlayer:
             if objective.when.evaluate(after) and not objective.when.evaluate(before):
                 terms.append((self.doctrine.objectives, f"serves “{objective.text}”", objective.when.names))
         terms.sort(key=lambda t: -t[0])
-        why = " and ".join(t[1] for t in terms[:2])
-        return self._part(f"“{move.label}”" + (f": {why}" if why else ""),
-                          {move.id}, frozenset().union(*(t[2] for t in terms[:2])))
+        return terms
 
     def _part(self, text: str, moves: set[str], names: frozenset[str] = frozenset()) -> ReasonPart:
         """A reason part with what it mentions, sorted by kind, so the engine can project it."""
@@ -153,11 +182,53 @@ class DoctrinePlayer:
         """The turn as it would go if every team passed: the baseline a move must beat."""
         return resolve_turn(state, _passing(self.scenario))[0]
 
+    def follow_up(self, state: State, free: Collection[str]) -> tuple[float, float, Move | None]:
+        """One turn further from `state`: its value then if every team passes (the rules that
+        fire at that resolution, the injects that land after it), and the gain over that of the
+        best move the team would play then, with that move (a gain of 0 and no move when there
+        is none). Moves in `free` are not tried: those legal this turn, or next turn anyway.
+
+        The follow-up is judged as any move is (with its partner, by its expectation, never
+        across a red line) and counts only if it clears the doctrine's patience: a move the team
+        would play. Only moves a candidate unlocks are tried, so that looking further costs
+        about one more resolution per candidate.
+        """
+        if state.outcome is not None:
+            return team_value(state, self.team), 0.0, None
+        later = team_value(self.waiting(state), self.team)
+        threshold = 5 * self.doctrine.patience
+        best: tuple[float, Move | None] = (0.0, None)
+        for move in legal_moves(state, self.team):
+            if move.id in free or self.red_line(state, move) is not None:
+                continue
+            gain, _ = self.evaluate(state, move, later)
+            if gain > threshold and gain > best[0]:
+                best = (gain, move)
+        return later, best[0], best[1]
+
+    def already_open(self, legal: Iterable[Move], waiting: State) -> frozenset[str]:
+        """The moves no candidate is credited with opening: legal now, or next turn anyway."""
+        return frozenset(m.id for m in legal) | {m.id for m in legal_moves(waiting, self.team)}
+
+    def outlook(self, state: State, free: Collection[str]) -> float:
+        """What a state is worth to the team looking one turn further (`follow_up`), that turn
+        weighed by NEXT_TURN: a move is worth also what it opens and what it sets off."""
+        value = team_value(state, self.team)
+        later, opened, _ = self.follow_up(state, free)
+        return value + NEXT_TURN * (later + opened - value)
+
     def scored_moves(self, state: State, legal: Sequence[Move], rng: random.Random
                      ) -> tuple[list[tuple[float, Move, State | None]], list[ReasonPart]]:
-        # Gains are measured against waiting, so that what happens anyway (a clock that
-        # runs every turn, a scheduled inject) is not credited to any move.
-        base = team_value(self.waiting(state), self.team)
+        # Gains are measured against waiting, looked at just as far, so that what happens
+        # anyway (a clock that runs every turn, a scheduled inject, a move that comes free
+        # next turn whatever the team does) is not credited to any move.
+        waiting = self.waiting(state)
+        free = self.already_open(legal, waiting)
+
+        def value(s: State) -> float:
+            return self.outlook(s, free)
+
+        base = value(waiting)
         scored = []
         refused = []
         for move in legal:
@@ -165,7 +236,7 @@ class DoctrinePlayer:
             if reason is not None:
                 refused.append(ReasonPart(f"will not play “{move.label}”: {reason}", moves={move.id}))
                 continue
-            gain, after = self.evaluate(state, move, base)
+            gain, after = self.evaluate(state, move, base, value)
             scored.append((gain + rng.uniform(-0.5, 0.5), move, after))
         scored.sort(key=lambda s: -s[0])
         return scored, refused
@@ -185,8 +256,10 @@ class DoctrinePlayer:
         chosen = [(gain, move, after) for gain, move, after in scored if gain > threshold][:per_turn]
         reasons: list[ReasonPart] = []
         waiting = self.waiting(state) if chosen else state
+        free = self.already_open(observation.legal, waiting) if chosen else frozenset()
         for _, move, after in chosen:
-            part = self.explain(waiting, after, move)
+            opens = self.follow_up(after, free)[2] if after is not None else None
+            part = self.explain(waiting, after, move, opens)
             partner = self.partner_for(state, move)
             if partner is not None:
                 other, why = partner
