@@ -291,3 +291,21 @@ def test_a_planners_event_list_fits_the_format_without_workarounds():
                                              "pyongyang": Order.of("pyongyang")})
     assert [e.phase for e in record.events if e.kind == "clock"] == ["expired"]
     assert [e.cause.id for e in state.pending if e.trigger == "deadline"] == ["msel_4_deadline"]
+
+
+def test_a_clock_started_by_a_secret_move_is_shown_only_to_those_who_know_the_move():
+    text = PATH.read_text() + textwrap.dedent('''
+        [[clocks]]
+        id = "quiet_clock"
+        label = "Countdown after quiet work"
+        starts_when = "played(red_work)"
+        turns = 2
+    ''')
+    scenario = parse_scenario(text)
+    state, _ = play(initial_state(scenario, 1), red=["red_work"])
+    assert state.values["quiet_clock"] == 2
+    assert observe(state, RED).values["quiet_clock"] == 2
+    for audience in (BLUE, ROOM):
+        seen = observe(state, audience)
+        assert "quiet_clock" not in seen.values  # its turns left would tell the secret move was played
+        assert not [e for e in seen.events if e.kind == "clock"]

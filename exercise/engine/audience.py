@@ -95,7 +95,11 @@ def sees_value(scenario: Scenario, audience: Audience, name: str) -> bool:
         return audience.kind == "team" and audience.team in estimate.visible_to
     clock = scenario.clock_index.get(name)
     if clock is not None:
-        return clock.visible_to is None or (audience.kind == "team" and audience.team in clock.visible_to)
+        if clock.visible_to is not None and not (audience.kind == "team" and audience.team in clock.visible_to):
+            return False
+        # a clock started or stopped by a secret move would tell, by its turns left, that it was played
+        names = clock.starts_when.names | (clock.stops_when.names if clock.stops_when is not None else frozenset())
+        return all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
     return True
 
 

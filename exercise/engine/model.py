@@ -159,10 +159,7 @@ class Move:
 
     def probability(self, state) -> float:
         """The move's chance of success in `state` (an expression is clamped to 0..1)."""
-        if self.chance_expr is None:
-            return self.chance if self.chance is not None else 1.0
-        value = self.chance_expr.evaluate(state)
-        return 0.0 if value != value or value < 0 else 1.0 if value > 1 else float(value)
+        return odds(self.chance, self.chance_expr, state)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -177,10 +174,15 @@ class Chance:
         return self.expression.source if self.expression is not None else f"{self.value:g}"
 
     def of(self, state) -> float:
-        if self.expression is None:
-            return self.value if self.value is not None else 1.0
-        value = self.expression.evaluate(state)
-        return 0.0 if value != value or value < 0 else 1.0 if value > 1 else float(value)  # NaN: 0
+        return odds(self.value, self.expression, state)
+
+
+def odds(value: float | None, expression: Condition | None, state) -> float:
+    """A probability: the fixed `value`, or `expression` on the state clamped to 0..1 (NaN: 0); none: 1."""
+    if expression is None:
+        return value if value is not None else 1.0
+    found = expression.evaluate(state)
+    return 0.0 if found != found or found < 0 else 1.0 if found > 1 else float(found)
 
 
 @attrs.frozen(eq=False, repr=False)
