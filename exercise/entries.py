@@ -163,13 +163,14 @@ def order_from_json(data: Mapping[str, Any]) -> Order:
 class Orders(Entry):
     type: ClassVar[str] = "orders"
     order: Order = Order("")
+    by: str = ""  # who submitted it, as a seat named itself ("" at one keyboard)
 
     def fields(self) -> dict[str, Any]:
-        return order_to_json(self.order)
+        return {**order_to_json(self.order), **({"by": self.by} if self.by else {})}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Orders:
-        return cls(_int(data, "turn"), _str(data, "at", ""), order_from_json(data))
+        return cls(_int(data, "turn"), _str(data, "at", ""), order_from_json(data), _str(data, "by", ""))
 
 
 @attrs.frozen

@@ -152,20 +152,74 @@ def read_journal(path: str | os.PathLike[str]) -> JournalRead:
 
 
 class Journal:
-    """An append-only file of events; each append is durable before it returns."""
+    """An append-only file of events; each append is durable before it returns.
+
+    While it is open for writing the journal holds an exclusive lock on the file, so two
+    processes (two `ttx resume` of one session) can never append to one journal.
+    """
 
     def __init__(self, path: str | os.PathLike[str], truncate_to: int | None = None) -> None:
         self.path = Path(path)
         create_private(self.path)
+        self._lock = _lock_exclusive(self.path)
         if truncate_to is not None and self.path.exists() and self.path.stat().st_size > truncate_to:
             with open(self.path, "r+b") as fh:
                 fh.truncate(truncate_to)
                 fh.flush()
                 os.fsync(fh.fileno())
 
-    def append(self, event: Mapping[str, Any]) -> None:
+    def append(self, event: Mapping[str, Any], seq: int | None = None) -> None:
+        """Append one event (`seq`, its number, matters to shared stores only: the lock makes it ours)."""
         line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
+
+    def close(self) -> None:
+        """Let another process open the journal for writing (once this process has closed it everywhere)."""
+        key, self._lock = getattr(self, "_lock", None), None
+        if key is not None:
+            _unlock(key)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+# Locks this process holds: the key of the journal's file -> (descriptor, how many Journals use it).
+# flock conflicts between two opens in one process too; a process may open its own journal twice.
+_HELD: dict[tuple[int, int], list[int]] = {}
+
+
+def _lock_exclusive(path: Path) -> tuple[int, int] | None:
+    """An exclusive lock on the journal, held until `close`; a clear error if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the journal is used as before
+        return None
+    info = path.stat()
+    key = (info.st_dev, info.st_ino)
+    if key in _HELD:
+        _HELD[key][1] += 1
+        return key
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise JournalError(
+            f"{path}: this session is open in another ttx (another window or terminal);"
+            " close it there first, or read it with ttx replay"
+        ) from None
+    _HELD[key] = [fd, 1]
+    return key
+
+
+def _unlock(key: tuple[int, int]) -> None:
+    held = _HELD.get(key)
+    if held is None:
+        return
+    held[1] -= 1
+    if held[1] <= 0:
+        del _HELD[key]
+        os.close(held[0])

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from exercise import __version__
+from exercise.seats.store import Conflict, Store, StoreError
 from exercise.journal import (  # noqa: F401  (re-exported: the session API)
     JOURNAL_VERSION,
     Journal,
@@ -61,6 +62,27 @@ from exercise.engine import (
     resolve_turn,
 )
 
+class OutOfTurn(JournalError):
+    """An entry for a turn the session has left (another seat or host moved it on first)."""
+
+
+class StoreLog:
+    """A session's events in a store that other processes share; each append names its number."""
+
+    path = None  # not a file: `ttx export` writes one
+
+    def __init__(self, store: Store, session_id: str) -> None:
+        self.store = store
+        self.session_id = session_id
+
+    def append(self, event: Mapping[str, Any], seq: int | None = None) -> None:
+        assert seq is not None
+        self.store.append(self.session_id, seq, event)
+
+    def close(self) -> None:
+        pass
+
+
 @attrs.frozen
 class Fold:
     """Everything the journal says so far: the engine's state and how the room plays it.
@@ -91,6 +113,8 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
     if fold is None:
         raise JournalError("the journal does not begin with a start event")
     state = fold.state
+    if isinstance(entry, (Orders, Resolve, Undo)) and entry.turn and entry.turn != state.turn:
+        raise OutOfTurn(f"this was meant for turn {entry.turn}, and the exercise is at turn {state.turn}")
     if isinstance(entry, Orders):
         problems = check_order(state, entry.order)
         if problems:
@@ -144,24 +168,21 @@ class Session:
         journal_path: str | os.PathLike[str] | None = None,
         players: Mapping[str, str] | None = None,
         settings: Mapping[str, Any] | None = None,
+        *,
+        store: Store | None = None,
+        session_id: str | None = None,
     ) -> Session:
         """A new session; with a path, the journal is created there (never overwritten).
+
+        With a `store`, the session is kept there under `session_id` instead, for every
+        process of a classroom session to share.
 
         `settings` are how the room plays (hot-seat or facilitator entry, the timer, the
         facilitator PIN's salted hash): kept in the start event so that resume restores them;
         the engine never reads them.
         """
-        journal = None
-        if journal_path is not None:
-            path = Path(journal_path)
-            if path.exists() and path.stat().st_size > 0:
-                raise JournalError(f"{path}: a journal already exists there; choose another path or resume it")
-            if path.parent and not path.parent.exists():
-                private_dir(path.parent)
-            journal = Journal(path)
-        session = cls(scenario, journal, [])
         settings = dict(settings or {})
-        session._record(Start(
+        start = Start(
             turn=1,
             at=_now(),
             ttx=__version__,
@@ -174,7 +195,22 @@ class Session:
             timer=int(settings.get("timer", 0)),
             pin=str(settings.get("pin", "")),
             variant=scenario.variant,
-        ))
+        )
+        if store is not None:
+            if not session_id:
+                raise ValueError("a session in a store needs an id")
+            store.create_session(session_id, start.to_json())
+            return cls(scenario, StoreLog(store, session_id), [start])
+        journal = None
+        if journal_path is not None:
+            path = Path(journal_path)
+            if path.exists() and path.stat().st_size > 0:
+                raise JournalError(f"{path}: a journal already exists there; choose another path or resume it")
+            if path.parent and not path.parent.exists():
+                private_dir(path.parent)
+            journal = Journal(path)
+        session = cls(scenario, journal, [])
+        session._record(start)
         return session
 
     @classmethod
@@ -190,61 +226,87 @@ class Session:
         With `write=False` the journal is only read (a torn tail is left as it is).
         """
         read = read_journal(journal_path)
-        start = read.events[0]
-        path = scenario_path or start.get("scenario_path")
-        if not scenario_path and (not path or not Path(path).exists()):
-            from exercise.bundled import find_bundled
-
-            bundled = find_bundled(str(start.get("scenario", "")))
-            if bundled is None:
-                raise JournalError(
-                    f"{journal_path}: the scenario file it was played with ({path or 'unknown'}) is not there;"
-                    " name the scenario file to use"
-                )
-            path = bundled
-        variant = start.get("variant") or None
-        try:
-            scenario = load_scenario(path, variant if isinstance(variant, str) else None)
-        except ValueError as exc:  # the variant is no longer in the file
-            raise JournalError(f"{journal_path}: {exc}") from None
-        if scenario.id != start.get("scenario"):
-            raise JournalError(
-                f"{journal_path}: this journal is from scenario '{start.get('scenario')}', not '{scenario.id}'"
-            )
-        if scenario.content_hash != start.get("scenario_hash") and not force:
-            raise JournalError(
-                f"{path} has changed since this session started (its content no longer matches the journal);"
-                " resume with --force to continue with the changed file"
-            )
+        scenario = _scenario_of(read.events[0], scenario_path, force, str(journal_path))
         journal = Journal(journal_path, truncate_to=read.intact_bytes) if write else None
-        try:
-            session = cls(scenario, journal, [entry_from_json(e) for e in read.events])
-        except EntryError as exc:
-            raise JournalError(f"{journal_path}: a journal entry is damaged ({exc})") from None
-        except (IllegalOrder, KeyError, ValueError, TypeError) as exc:
-            raise JournalError(
-                f"{journal_path}: the journal does not replay on this scenario ({exc});"
-                " it may belong to another version of the file"
-            ) from None
+        session = cls._from_events(scenario, journal, read.events, str(journal_path))
         session.torn = read.torn
         return session
+
+    @classmethod
+    def open_store(
+        cls,
+        store: Store,
+        session_id: str,
+        scenario_path: str | os.PathLike[str] | None = None,
+        force: bool = False,
+    ) -> Session:
+        """A session kept in a store, folded from its events; it appends there and `refresh`es from it."""
+        events = store.events(session_id)
+        if not events:
+            known = ", ".join(s.id for s in store.sessions()[:5]) or "none"
+            raise StoreError(f"{store.url}: no session named '{session_id}' (sessions there: {known})")
+        where = f"{store.url} session '{session_id}'"
+        scenario = _scenario_of(events[0], scenario_path, force, where)
+        return cls._from_events(scenario, StoreLog(store, session_id), events, where)
+
+    @classmethod
+    def _from_events(cls, scenario: Scenario, journal: Any, events: Iterable[Mapping[str, Any]],
+                     where: str) -> Session:
+        try:
+            return cls(scenario, journal, [entry_from_json(e) for e in events])
+        except EntryError as exc:
+            raise JournalError(f"{where}: a journal entry is damaged ({exc})") from None
+        except (IllegalOrder, KeyError, ValueError, TypeError, JournalError) as exc:
+            raise JournalError(
+                f"{where}: the journal does not replay on this scenario ({exc});"
+                " it may belong to another version of the file"
+            ) from None
 
     torn: bool = False
 
     # -- the fold ----------------------------------------------------------------------
+    def refresh(self) -> int:
+        """Fold the events other processes appended to a shared store since; how many there were."""
+        if not isinstance(self.journal, StoreLog):
+            return 0
+        new = self.journal.store.events(self.journal.session_id, after=len(self.entries))
+        for event in new:
+            try:
+                entry = entry_from_json(event)
+                fold = apply(self.scenario, self._fold, entry)
+            except (IllegalOrder, KeyError, ValueError, TypeError, JournalError) as exc:
+                raise JournalError(f"{self.journal.store.url}: event {len(self.entries) + 1} of session"
+                                   f" '{self.journal.session_id}' does not replay ({exc})") from None
+            self._fold = fold
+            self.entries.append(entry)
+        return len(new)
+
     def _record(self, entry: Entry) -> Fold:
         """Compute the next fold once, make the entry durable, then keep the fold.
 
-        A refused entry raises before anything is written.
+        A refused entry raises before anything is written. In a shared store, another
+        process may have appended first: the session folds what it wrote and tries again
+        (an order for a turn that has since been revealed is refused, with OutOfTurn).
         """
-        fold = apply(self.scenario, self._fold, entry)
-        if isinstance(entry, Resolve):
-            entry = attrs.evolve(entry, outcome=fold.state.outcome)
+        for _ in range(50):
+            fold = apply(self.scenario, self._fold, entry)
+            if isinstance(entry, Resolve):
+                entry = attrs.evolve(entry, outcome=fold.state.outcome)
+            if self.journal is not None:
+                try:
+                    self.journal.append(entry.to_json(), len(self.entries) + 1)
+                except Conflict:
+                    self.refresh()
+                    continue
+            self._fold = fold
+            self.entries.append(entry)
+            return fold
+        raise JournalError("the session's store is too busy to take this now; try again")
+
+    def close(self) -> None:
+        """Let go of the journal (its lock) or the store; the session can no longer be changed."""
         if self.journal is not None:
-            self.journal.append(entry.to_json())
-        self._fold = fold
-        self.entries.append(entry)
-        return fold
+            self.journal.close()
 
     # -- reading -----------------------------------------------------------------------
     @property
@@ -304,14 +366,27 @@ class Session:
         before = self.fold.before
         return [before[k][0] if k < len(before) else self.state for k in range(1, len(before) + 1)]
 
+    def submitted(self, team: str) -> Orders | None:
+        """The entry of the team's order in force this turn (who submitted it, and when), if any."""
+        if team not in self.fold.pending:
+            return None
+        turn = self.state.turn
+        for entry in reversed(self.entries):
+            if isinstance(entry, Orders) and entry.order.team == team and entry.turn == turn:
+                return entry
+        return None
+
     def waiting_for(self) -> list[str]:
         """Teams that have not yet submitted an order this turn."""
         return [t.id for t in self.scenario.teams if t.id not in self.fold.pending]
 
     # -- actions -----------------------------------------------------------------------
-    def submit(self, order: Order) -> None:
-        """Accept a team's order for this turn (replacing an earlier one); refuse an illegal one."""
-        self._record(Orders(self.state.turn, _now(), order))
+    def submit(self, order: Order, by: str = "") -> None:
+        """Accept a team's order for this turn (replacing an earlier one); refuse an illegal one.
+
+        `by` names who submitted it, as a seat named itself, for everyone at that team's table.
+        """
+        self._record(Orders(self.state.turn, _now(), order, by))
 
     def resolve(self) -> TurnRecord:
         """Resolve the turn once every team has an order."""
@@ -341,3 +416,32 @@ class Session:
     def undo(self) -> None:
         """Undo the last resolved turn: back to its orders, as they were before the reveal."""
         self._record(Undo(self.state.turn, _now()))
+
+
+def _scenario_of(start: Mapping[str, Any], scenario_path: str | os.PathLike[str] | None, force: bool,
+                 where: str) -> Scenario:
+    """The scenario a session was started with: the file it names (or `scenario_path`), unchanged unless forced."""
+    path = scenario_path or start.get("scenario_path")
+    if not scenario_path and (not path or not Path(str(path)).exists()):
+        from exercise.bundled import find_bundled
+
+        bundled = find_bundled(str(start.get("scenario", "")))
+        if bundled is None:
+            raise JournalError(
+                f"{where}: the scenario file it was played with ({path or 'unknown'}) is not there;"
+                " name the scenario file to use"
+            )
+        path = bundled
+    variant = start.get("variant") or None
+    try:
+        scenario = load_scenario(path, variant if isinstance(variant, str) else None)
+    except ValueError as exc:  # the variant is no longer in the file
+        raise JournalError(f"{where}: {exc}") from None
+    if scenario.id != start.get("scenario"):
+        raise JournalError(f"{where}: this journal is from scenario '{start.get('scenario')}', not '{scenario.id}'")
+    if scenario.content_hash != start.get("scenario_hash") and not force:
+        raise JournalError(
+            f"{path} has changed since this session started (its content no longer matches the journal);"
+            " resume with --force to continue with the changed file"
+        )
+    return scenario
