@@ -329,11 +329,19 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def read_session(args: argparse.Namespace) -> Any:
-    """A journal read (never written) for `replay` and `report`, or one clear line why not."""
+    """A journal read (never written) for `replay` and `report`, or one clear line why not.
+
+    The journal may also be a store (`sqlite:///…`, a `.sqlite` file, `postgresql://…`) with
+    `--session ID` (not needed when the store holds one session).
+    """
     from exercise.engine.loader import ScenarioError
+    from exercise.seats.store import looks_like_store
     from exercise.session import JournalError, Session
 
     try:
+        if looks_like_store(args.journal):
+            store, session_id = open_store_session(args.journal, getattr(args, "session", None))
+            return Session.open_store(store, session_id, args.scenario, force=args.force)
         return Session.resume(args.journal, args.scenario, force=args.force, write=False)
     except JournalError as exc:
         raise UserError(str(exc)) from None
@@ -390,6 +398,145 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def open_store_session(url: str, session_id: str | None) -> tuple[Any, str]:
+    """A store and the session named in it (the only one, when none is named), or one clear line why not."""
+    from exercise.seats.store import StoreError, open_store
+
+    try:
+        store = open_store(url)
+        sessions = store.sessions()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    if session_id:
+        if not any(s.id == session_id for s in sessions):
+            from exercise.engine.words import suggest
+
+            raise UserError(f"{store.url}: no session named '{session_id}'"
+                            f"{suggest(session_id, [s.id for s in sessions])}")
+        return store, session_id
+    if len(sessions) == 1:
+        return store, sessions[0].id
+    listing = ", ".join(s.id for s in sessions[:6]) or "none"
+    raise UserError(f"{store.url} holds {len(sessions)} sessions; name one with --session (newest first: {listing})")
+
+
+# -- seats -----------------------------------------------------------------------------
+class ServeInfo:
+    """What the facilitator's seats screen shows: the address, the note on who may join, the store."""
+
+    def __init__(self, url: str, note: str, store: Any) -> None:
+        self.url, self.note, self.store = url, note, store
+
+
+def cmd_serve(args: argparse.Namespace) -> Any:
+    import signal
+    import time as _time
+
+    from exercise.seats.serve import WebProcess, binding_note, join_link, public_url, start_session
+    from exercise.seats.store import StoreError, open_store
+    from exercise.session import JournalError
+
+    scenario = open_scenario(args.scenario, args.variant) if args.scenario else None
+    try:
+        store = open_store(args.store)
+        if scenario is None and not (args.session and store.events(args.session)[:1]):
+            raise UserError("name a scenario to start, or --session ID to serve a session already in the store"
+                            if not args.session else f"{store.url}: no session named '{args.session}'")
+        seed = args.seed if args.seed is not None else int(_time.time()) % 100000
+        session = start_session(store, scenario, seed, session_id=args.session, timer=args.timer)
+    except (StoreError, JournalError) as exc:
+        raise UserError(str(exc)) from None
+    session_id = session.journal.session_id
+    url = public_url(args.host, args.port, args.public_url)
+    note = binding_note(args.host)
+    if not args.headless and not getattr(args, "build_only", False) and (
+            not sys.stdin.isatty() or not sys.stdout.isatty()):
+        raise UserError("the facilitator's screens need a terminal; add --headless to serve the seats only")
+    web = WebProcess(store.url, args.host, args.port, url)
+    if getattr(args, "build_only", False):
+        from exercise.tui.app import TtxApp
+
+        return TtxApp(start="serve", session=session, serve_info=ServeInfo(url, note, store))
+    try:
+        web.start()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    codes = {c.audience: c.code for c in store.codes(session_id)}
+    print(f"{session.scenario.title} — session {session_id} in {store.url}")
+    print(f"Seats: {url}  ({note})")
+    for team in session.scenario.teams:
+        print(f"  {team.name:<20} {codes.get(team.id, '?')}   {join_link(url, codes.get(team.id, ''))}")
+    print(f"  {'Projector (room)':<20} {codes.get('room', '?')}   {join_link(url, codes.get('room', ''))}")
+    sys.stdout.flush()
+    try:
+        if args.headless:
+            print("Serving until Ctrl+C; every accepted action is kept in the store.", flush=True)
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+            while web.alive():
+                _time.sleep(0.5)
+            raise UserError("the seats' web server stopped")
+        from exercise.tui.app import TtxApp
+
+        TtxApp(start="serve", session=session, serve_info=ServeInfo(url, note, store),
+               high_contrast=args.high_contrast).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        web.stop()
+    print(f"Stopped. Resume with: ttx serve --session {session_id}"
+          + (f" --store {args.store}" if args.store else ""))
+    return EXIT_OK
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from exercise.seats.join import join
+
+    return join(args.url, args.code)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """A session in a store written out as a journal (for `ttx resume`, `replay`, `report` or another store)."""
+    from exercise.journal import create_private
+
+    store, session_id = open_store_session(args.store, args.session)
+    events = store.events(session_id)
+    out = Path(args.output or f"{session_id}.jsonl")
+    if out.exists() and out.stat().st_size > 0:
+        raise UserError(f"{out}: a file already exists there; choose another path")
+    if not out.exists() and not create_private(out):
+        raise UserError(f"{out}: cannot create it")
+    import json as _json
+
+    with open(out, "w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(_json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(f"wrote {out}: session {session_id}, {len(events)} events")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A journal put into a store, checked by replaying it first, so seats can continue it."""
+    from exercise.engine.loader import ScenarioError
+    from exercise.seats.store import StoreError, new_session_id, open_store
+    from exercise.session import JournalError, Session, read_journal
+
+    try:
+        session = Session.resume(args.journal, args.scenario, force=args.force, write=False)
+        events = list(read_journal(args.journal).events)
+        store = open_store(args.store)
+        session_id = args.session or new_session_id(session.scenario.id)
+        store.create_session(session_id, events[0])
+        for seq, event in enumerate(events[1:], start=2):
+            store.append(session_id, seq, event)
+    except (JournalError, StoreError) as exc:
+        raise UserError(str(exc)) from None
+    except ScenarioError as exc:
+        raise UserError(f"the journal's scenario has problems; run `ttx check {exc.path}`") from None
+    print(f"imported {len(events)} events as session {session_id} in {store.url}")
+    print(f"serve it with: ttx serve --session {session_id}" + (f" --store {args.store}" if args.store else ""))
+    return EXIT_OK
+
+
 def _run_tui(args: argparse.Namespace, **kwargs: Any) -> Any:
     from exercise.tui.app import TtxApp
 
@@ -406,7 +553,7 @@ def build_app(argv: Sequence[str]) -> Any:
     """The TUI app exactly as `ttx ARGV` would build it, without running it (for tests)."""
     args = build_parser().parse_args(list(argv))
     args.build_only = True
-    if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo, cmd_author):
+    if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo, cmd_author, cmd_serve):
         raise UserError(f"`ttx {' '.join(argv)}` does not open the interactive screens")
     return args.func(args)
 
@@ -502,6 +649,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_resume)
 
+    p = sub.add_parser("serve", help="every team on its own device: serve the seats, facilitate at this terminal")
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?",
+                   help="a scenario file, or a bundled scenario's name (not needed with --session)")
+    p.add_argument("--seed", type=int, help="the seed (default: a random one)")
+    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
+    p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the address students type, if not this machine's "
+                                                        "(behind a reverse proxy)")
+    p.add_argument("--store", metavar="URL", help="where the session is kept: a SQLite file (default: "
+                                                  "seats.sqlite in ttx's data folder) or postgresql://…")
+    p.add_argument("--session", metavar="ID", help="serve this session of the store again (after a restart)")
+    p.add_argument("--timer", type=int, default=0, metavar="MIN", help="minutes per turn (0: no timer)")
+    p.add_argument("--headless", action="store_true", help="serve the seats without the facilitator's screens "
+                                                          "(another host, or a facilitator elsewhere)")
+    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("join", help="join a served exercise from this terminal, with your team's code")
+    p.add_argument("url", metavar="URL", help="the address the facilitator gave, e.g. http://192.168.1.20:8000")
+    p.add_argument("code", metavar="CODE", help="your team's join code")
+    p.set_defaults(func=cmd_join)
+
+    p = sub.add_parser("export", help="write a session kept in a store out as a journal")
+    p.add_argument("store", metavar="STORE", help="the store: a SQLite file, sqlite:///path or postgresql://…")
+    p.add_argument("--session", metavar="ID", help="the session (not needed when the store holds one)")
+    p.add_argument("-o", "--output", metavar="FILE", help="the journal to write (default: SESSION.jsonl)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="put a journal into a store, to serve it to seats")
+    p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("--store", metavar="URL", help="the store (default: seats.sqlite in ttx's data folder)")
+    p.add_argument("--session", metavar="ID", help="the id it gets (default: a new one)")
+    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+    p.set_defaults(func=cmd_import)
+
     p = sub.add_parser("list", help="list the bundled scenarios")
     p.set_defaults(func=cmd_list)
 
@@ -557,7 +742,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("report", help="an after-action report of a journaled session (Markdown or HTML)")
-    p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
+    p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
     p.add_argument("--format", choices=("md", "html"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
     p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
@@ -569,7 +755,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")
-    p.add_argument("journal", metavar="JOURNAL")
+    p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
+    p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
     p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
                    help="print what this audience may know: facilitator (default, everything), room, or a team id")
     p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")

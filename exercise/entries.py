@@ -284,6 +284,21 @@ class Timer(Entry):
 
 
 @attrs.frozen
+class Screen(Entry):
+    """What the facilitator moved the room on to (the reveal, then the board): projectors follow it."""
+
+    type: ClassVar[str] = "screen"
+    show: str = "board"
+
+    def fields(self) -> dict[str, Any]:
+        return {"show": self.show}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Screen:
+        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "show", "board"))
+
+
+@attrs.frozen
 class Unknown(Entry):
     """An entry of a type this version does not know (a newer ttx wrote it): kept, and ignored."""
 
@@ -294,7 +309,7 @@ class Unknown(Entry):
 
 
 KINDS: dict[str, type] = {k.type: k for k in (Start, Orders, Resolve, Override, InjectFired, End, Undo, PlayerSet,
-                                                Timer)}
+                                                Timer, Screen)}
 
 
 def entry_from_json(data: Mapping[str, Any]) -> Entry:

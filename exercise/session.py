@@ -6,7 +6,9 @@ never stored: it is recomputed from the journal, so resume, undo and replay are 
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +41,7 @@ from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-export
     Override,
     PlayerSet,
     Resolve,
+    Screen,
     Start,
     Timer,
     Undo,
@@ -376,6 +379,38 @@ class Session:
                 return entry
         return None
 
+    def timer_left(self, now: float | None = None) -> tuple[float | None, bool]:
+        """The turn timer as the journal tells it: (seconds left, or None for no timer; paused or not).
+
+        The turn began at its start, resolve or undo; extensions add, pauses stop the clock.
+        Every seat computes the same countdown from the same entries.
+        """
+        now = time.time() if now is None else now
+        minutes = float(self.timer)
+        began: float | None = None
+        paused_at: float | None = None
+        paused_for = 0.0
+        for entry in self.entries:
+            if isinstance(entry, (Start, Resolve, Undo)):
+                began, paused_at, paused_for, minutes = _epoch(entry.at), None, 0.0, float(self.timer)
+            elif isinstance(entry, Timer) and began is not None:
+                at = _epoch(entry.at)
+                if entry.action == "extend" and minutes <= 0:  # a timer started mid-turn
+                    began, minutes, paused_for = at, float(entry.minutes), 0.0
+                elif entry.action == "extend":
+                    minutes += entry.minutes
+                elif entry.action == "pause" and paused_at is None:
+                    paused_at = at
+                elif entry.action == "resume" and paused_at is not None:
+                    paused_for += at - paused_at
+                    paused_at = None
+        if began is None or minutes <= 0:
+            return None, False
+        end = began + minutes * 60 + paused_for
+        if paused_at is not None:
+            return max(0.0, end - paused_at), True
+        return max(0.0, end - now), False
+
     def waiting_for(self) -> list[str]:
         """Teams that have not yet submitted an order this turn."""
         return [t.id for t in self.scenario.teams if t.id not in self.fold.pending]
@@ -413,6 +448,15 @@ class Session:
         """Journal a change to the turn timer (it does not change the exercise)."""
         self._record(Timer(self.state.turn, _now(), action, minutes))
 
+    @property
+    def shared(self) -> bool:
+        """Whether the session lives in a store that seats and other hosts share."""
+        return isinstance(self.journal, StoreLog)
+
+    def show(self, screen: str) -> None:
+        """Tell the projectors which screen the facilitator moved the room on to (`board`)."""
+        self._record(Screen(self.state.turn, _now(), screen))
+
     def undo(self) -> None:
         """Undo the last resolved turn: back to its orders, as they were before the reveal."""
         self._record(Undo(self.state.turn, _now()))
@@ -445,3 +489,11 @@ def _scenario_of(start: Mapping[str, Any], scenario_path: str | os.PathLike[str]
             " resume with --force to continue with the changed file"
         )
     return scenario
+
+
+def _epoch(at: str) -> float:
+    """An entry's time as seconds since the epoch (0 for an entry without one)."""
+    try:
+        return _dt.datetime.fromisoformat(at).timestamp()
+    except ValueError:
+        return 0.0

@@ -357,7 +357,7 @@ class SqliteStore(SqlStore):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.url = f"sqlite:///{self.path}"
+        self.url = f"sqlite://{self.path.resolve()}"
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a folder, not a session store")
         if self.path.parent and not self.path.parent.exists():

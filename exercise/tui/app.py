@@ -49,6 +49,8 @@ class TtxApp(Refusals, App[None]):
         Binding("f3", "dashboard", "Dashboard"),
         explained("f3", "dashboard"),
         Binding("f4", "contrast", "Contrast"),
+        Binding("f5", "seats", "Seats"),
+        explained("f5", "seats"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -67,8 +69,12 @@ class TtxApp(Refusals, App[None]):
         solo_team: str | None = None,
         level: str = "doctrine",
         variant: str | None = None,
+        session: Any = None,
+        serve_info: Any = None,
     ) -> None:
         super().__init__()
+        self.start_session = session  # `ttx serve`: the session in its shared store
+        self.serve_info = serve_info  # `ttx serve`: the address, the store, the note on who may join
         self.start_variant = variant  # a variant of the scenario named on the command line
         self.start_mode = start
         self.start_scenario = scenario_path
@@ -107,6 +113,15 @@ class TtxApp(Refusals, App[None]):
             self.begin(scenario, seed, players, "solo", 0)
         elif self.start_mode == "resume" and self.start_journal is not None:
             self.resume(Path(self.start_journal), force=self.force)
+        elif self.start_mode == "serve" and self.start_session is not None:
+            from exercise.tui.exercise import Exercise
+
+            self.exercise = Exercise(self.start_session)
+            self.unlocked = True  # the facilitator has just started it
+            self._restart_timer()
+            self.state = self.start_session.state
+            self.set_interval(0.5, self._poll_shared)
+            self.show_turn()
 
     def open_setup(self, path: Path, seed: int | None = None, variant: str | None = None) -> None:
         from exercise.engine import ScenarioError, load_scenario
@@ -188,11 +203,28 @@ class TtxApp(Refusals, App[None]):
         from exercise.tui.screens.ending import EndingScreen
         from exercise.tui.screens.turn import TurnScreen
 
+        from exercise.tui.screens.reveal import RevealScreen
+
+        if (self.exercise is not None and self.exercise.session.shared and isinstance(self.screen, RevealScreen)
+                and self.state is not None and self.state.outcome is None):
+            self.exercise.session.show("board")  # the projectors leave the reveal with the facilitator
         self._reset_to_home()
         if self.state is not None and self.state.outcome is not None:
             self.push_screen(EndingScreen())
         else:
             self.push_screen(TurnScreen())
+
+    def _poll_shared(self) -> None:
+        """Fold what the seats (and other hosts) appended to the shared store since the last look."""
+        if self.exercise is None or not self.exercise.session.shared:
+            return
+        try:
+            count = self.exercise.session.refresh()
+        except Exception as exc:  # the store is away: say so once a poll, keep what is here
+            self.notify(str(exc), title="The session's store could not be read", severity="error")
+            return
+        if count:
+            self.state = self.exercise.session.state
 
     def submit(self, order: Order) -> None:
         assert self.exercise is not None
@@ -378,6 +410,14 @@ class TtxApp(Refusals, App[None]):
         """Why an app-wide key cannot work on this screen: it is then hidden from the footer."""
         if action == "console":
             return self.console_refusal()
+        if action == "seats":
+            from exercise.tui.screens.seats import SeatsScreen
+
+            if self.serve_info is None or self.exercise is None:
+                return "Seats are for an exercise served with `ttx serve`."
+            if isinstance(self.screen, SeatsScreen):
+                return "These are the seats: Escape goes back."
+            return self.console_refusal()
         if action == "dashboard":
             from exercise.tui.screens.dashboard import DashboardScreen
 
@@ -440,6 +480,15 @@ class TtxApp(Refusals, App[None]):
             self.push_screen(DashboardScreen(self.exercise.room, seat, full_view=True))
         else:
             self.push_screen(DashboardScreen(seat, seat))
+
+    def action_seats(self) -> None:
+        from exercise.tui.screens.seats import SeatsScreen
+
+        refusal = self.refusal("seats")
+        if refusal is not None:
+            self.notify(refusal)
+            return
+        self.as_facilitator(lambda: self.push_screen(SeatsScreen()), "show the join codes")
 
     def action_contrast(self) -> None:
         self.theme = CALM if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

@@ -49,6 +49,11 @@ class TeamScreen(Screen[bool]):
     def state(self):
         return self.app.state  # type: ignore[attr-defined]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel" and self.entry_by == "seat":
+            return False  # a seat's team screen is where the team stays for the turn
+        return True
+
     def observation(self) -> Observation:
         """All this screen shows of the exercise: the team's own projection."""
         return view(self.state, self.team_id)
@@ -68,6 +73,8 @@ class TeamScreen(Screen[bool]):
             f"[b]{team.name}[/b]{who} — {scenario.turn_label(state.turn)} of {scenario.turns}",
             id="team-title", classes="screen-title",
         )
+        if self.entry_by == "seat":
+            yield Static("", id="seat-status", markup=False)
         with Horizontal(id="team-body"):
             with VerticalScroll(id="team-left"):
                 with Collapsible(title="Private brief", collapsed=False, id="private-brief"):
@@ -97,7 +104,8 @@ class TeamScreen(Screen[bool]):
                             id="rationale", max_length=500)
                 with Horizontal(classes="buttons"):
                     yield Button("Submit orders", id="submit", variant="primary")
-                    yield Button("Cancel", id="cancel")
+                    if self.entry_by != "seat":  # a seat's screen is the team's for the whole turn
+                        yield Button("Cancel", id="cancel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -117,6 +125,29 @@ class TeamScreen(Screen[bool]):
         self.query_one("#moves", SelectionList).focus()
         self._update_detail()
         self._update_contingencies()
+        if self.entry_by == "seat":
+            self.update_seat_status()
+
+    def update_seat_status(self) -> None:
+        """At a seat: whose order is in force for the team, who is at the table, which teams are in (never what)."""
+        from exercise.render import describe_order
+
+        session = self.app.exercise.session  # type: ignore[attr-defined]
+        scenario = self.state.scenario
+        entry = session.submitted(self.team_id)
+        if entry is None:
+            mine = "Your team's orders: not sent yet."
+        else:
+            by = f" by {entry.by}" if entry.by else ""
+            mine = (f"Your team's orders: ✓ in, sent{by} at {_local_time(entry.at)}: "
+                    f"{describe_order(scenario, entry.order, nothing='pass')}. Anyone at your table can "
+                    "change them until the facilitator closes orders.")
+        present = getattr(self.app, "present", {}).get(self.team_id, [])
+        table = f"At your table: {', '.join(present)}." if present else ""
+        waiting = set(session.waiting_for())
+        others = " · ".join(f"{t.name} {'… deliberating' if t.id in waiting else '✓ in'}"
+                            for t in scenario.teams if t.id != self.team_id)
+        self.query_one("#seat-status", Static).update(f"{mine} {table}\nOther teams: {others}")
 
     def _private_text(self, seen: Observation) -> str:
         """The news addressed to this team (its projection keeps only what it may read)."""
@@ -228,8 +259,24 @@ class TeamScreen(Screen[bool]):
         except IllegalOrder as exc:
             self.notify("; ".join(exc.problems), title="These orders cannot be accepted", severity="error")
             return
+        if self.entry_by == "seat":
+            self.notify("Your team's orders are in. Anyone at your table can change them until the "
+                        "facilitator closes orders.", title="Submitted")
+            self.update_seat_status()
+            return
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.entry_by == "seat":
+            return
         self.dismiss(False)
+
+
+def _local_time(at: str) -> str:
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return "?"

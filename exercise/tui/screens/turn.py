@@ -166,8 +166,8 @@ class TurnScreen(Refusals, Screen):
             self.notify(f"{scenario.team_index[team].name} is played by the computer; press h to take it back.")
             return
         name = scenario.team_index[team].name
-        if self.exercise.mode in ("facilitator", "solo"):
-            entry_by = "facilitator" if self.exercise.mode == "facilitator" else "team"
+        if self.exercise.mode in ("facilitator", "solo", "seats"):
+            entry_by = "team" if self.exercise.mode == "solo" else "facilitator"
             self.app.push_screen(TeamScreen(team, entry_by=entry_by), self._after_entry)
             return
 
