@@ -40,7 +40,7 @@ from exercise.tui.exercise import Exercise
 from exercise.tui.screens.ending import EndingScreen
 
 WRONG_CODES_PER_SEAT = 5  # then the seat closes: a new connection is needed (and those are limited too)
-WRONG_CODES_PER_MINUTE = 10  # from one address, across all its seats
+WRONG_CODES_PER_MINUTE = 30  # from one address, across all its seats: 2^50 codes take ages at this pace
 POLL_SECONDS = 0.25
 ALIVE_SECONDS = 2.0
 
@@ -270,6 +270,7 @@ class SeatApp(TtxApp):
         self.exercise = None
         self.audience = None
         self.state = None
+        self.title = self.TITLE
         self._reset_seat()
         self.push_screen(JoinScreen("", message))
 

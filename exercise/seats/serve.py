@@ -101,7 +101,7 @@ class WebProcess:
         env = dict(os.environ, TTX_STORE=self.store_url)  # not on the command line: it may hold a password
         self.process = subprocess.Popen(
             [sys.executable, "-m", "exercise.seats.web", "--host", self.host, "--port", str(self.port),
-             "--public-url", self.url],
+             "--public-url", self.url, "--parent", str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
             start_new_session=True,
         )

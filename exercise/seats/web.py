@@ -30,7 +30,7 @@ from exercise.seats.store import normalize_code
 
 log = logging.getLogger("ttx.seats")
 
-CONNECTIONS_PER_MINUTE = 30  # per address: a class reconnecting after a Wi-Fi drop stays well under
+CONNECTIONS_PER_MINUTE = 120  # per address (a reverse proxy is one address for the whole class)
 MAX_SEATS = 200  # seat processes this server runs at once
 
 
@@ -149,7 +149,7 @@ class SeatServer(Server):
                 kind = envelope[0]
             except (ValueError, TypeError, IndexError, KeyError):
                 continue
-            if kind == "stdin" and len(envelope) > 1 and isinstance(envelope[1], str):
+            if kind == "stdin" and len(envelope) > 1 and isinstance(envelope[1], str) and envelope[1]:
                 await service.send_bytes(envelope[1][:4096].encode("utf-8"))
             elif kind == "resize" and len(envelope) > 1 and isinstance(envelope[1], dict):
                 width = _int(envelope[1].get("width"), 80)
@@ -171,6 +171,30 @@ def _int(value: Any, default: int) -> int:
     return max(20, min(400, number))
 
 
+def _follow_parent(pid: int) -> None:
+    """When `ttx serve` is gone (killed, closed), stop this server and its seats: the store keeps the session."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            if os.getppid() != pid:
+                break
+        try:
+            os.killpg(os.getpgid(0), signal.SIGTERM)
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="ttx-parent").start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exercise.seats.web")
     parser.add_argument("--store", default=os.environ.get("TTX_STORE", ""),
@@ -178,12 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--public-url", default=None)
+    parser.add_argument("--parent", type=int, default=0,
+                        help="stop (with every seat) when this process is gone: ttx serve's own pid")
     args = parser.parse_args(argv)
     os.environ.pop("TEXTUAL", None)  # never devtools in a seat
     if not args.store:
         print("the seats' web server needs a store (--store or $TTX_STORE)", file=sys.stderr)
         return 2
     server = SeatServer(args.store, args.host, args.port, args.public_url)
+    if args.parent:
+        _follow_parent(args.parent)
     try:
         server.serve()
     except OSError as exc:
