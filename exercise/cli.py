@@ -604,6 +604,9 @@ def cmd_resume(args: argparse.Namespace) -> Any:
         journal = str(unfinished[0].path)
     try:
         Session.resume(journal, force=args.force, write=False)
+        from exercise.journal import ensure_free
+
+        ensure_free(journal)
     except JournalError as exc:
         raise UserError(str(exc)) from None
     except ScenarioError as exc:

@@ -215,6 +215,13 @@ def _lock_exclusive(path: Path) -> tuple[int, int] | None:
     return key
 
 
+def ensure_free(path: str | os.PathLike[str]) -> None:
+    """Raise JournalError if another process has the journal open for writing."""
+    key = _lock_exclusive(Path(path))
+    if key is not None:
+        _unlock(key)
+
+
 def _unlock(key: tuple[int, int]) -> None:
     held = _HELD.get(key)
     if held is None:

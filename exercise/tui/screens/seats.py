@@ -81,7 +81,9 @@ class SeatsScreen(Screen[None]):
         table = self.query_one("#seat-codes", DataTable)
         row = table.cursor_row
         table.clear()
-        for audience, code in codes.items():
+        order = [t.id for t in session.scenario.teams] + ["room"]
+        for audience in sorted(codes, key=lambda a: order.index(a) if a in order else len(order)):
+            code = codes[audience]
             names = present.get(audience, [])
             table.add_row(self._label(audience), code, f"{len(names)}: {', '.join(names)}" if names else "nobody",
                           key=audience)

@@ -54,6 +54,8 @@ class TurnScreen(Refusals, Screen):
         table = self.query_one("#teams", DataTable)
         table.add_columns("Team", "Played by", "Orders")
         self.watch(self.app, "state", self._refresh, init=True)
+        if getattr(self.app, "serve_info", None) is not None:  # seats come and go between events
+            self.set_interval(2.0, lambda: self._refresh(self.app.state))  # type: ignore[attr-defined]
         table.focus()
 
     @property
@@ -91,6 +93,7 @@ class TurnScreen(Refusals, Screen):
         row = table.cursor_row
         table.clear()
         pending = self.exercise.session.pending
+        present = self._seats_present()
         for team in scenario.teams:
             human = self.exercise.is_human(team.id)
             if team.id in pending:
@@ -99,21 +102,49 @@ class TurnScreen(Refusals, Screen):
                 status = "… waiting"
             else:
                 status = "… computer is choosing"
-            table.add_row(team.name, self.exercise.who(team.id), status, key=team.id)
+            who = self.exercise.who(team.id)
+            if present is not None and human:
+                names = present.get(team.id, [])
+                who = f"{len(names)} seat{'s' if len(names) != 1 else ''}" + (f": {', '.join(names)}" if names else "")
+                entry = self.exercise.session.submitted(team.id)
+                if entry is not None and entry.by:
+                    status = f"✓ in (sent by {entry.by})"
+            table.add_row(team.name, who, status, key=team.id)
         if row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         waiting = [t for t in self.exercise.session.waiting_for()]
         hint = self.query_one("#turn-hint", Static)
+        seats = " F5 shows the join codes and who is connected." if present is not None else ""
         if waiting:
             names = ", ".join(scenario.team_index[t].name for t in waiting)
-            hint.update(f"Waiting for: {names}. Press n for the next team, Enter for the highlighted one.")
+            enter = ("Teams send their orders from their seats; Enter enters them for the highlighted team."
+                     if present is not None else "Press n for the next team, Enter for the highlighted one.")
+            hint.update(f"Waiting for: {names}. {enter}{seats}")
         else:
-            hint.update("Every team's orders are in. Press r to reveal and resolve the turn.")
+            hint.update(f"Every team's orders are in. Press r to close orders, reveal and resolve the turn.{seats}")
         for team in scenario.teams:
             key = (team.id, state.turn, len(state.records))
             if team.id not in pending and not self.exercise.is_human(team.id) and key not in self.thinking:
                 self.thinking.add(key)
                 self.computer_order(team.id, state)
+
+    def _seats_present(self) -> dict[str, list[str]] | None:
+        """With seats (`ttx serve`): the names of the connected seats of each team; None without seats."""
+        info = getattr(self.app, "serve_info", None)
+        if info is None:
+            return None
+        import time
+
+        present: dict[str, list[str]] = {}
+        try:
+            seats = info.store.seats(self.exercise.session.journal.session_id)
+        except Exception:  # the store is away for a moment: the next refresh tries again
+            return {}
+        now = time.time()
+        for seat in seats:
+            if seat.connected(now):
+                present.setdefault(seat.audience, []).append(seat.name)
+        return present
 
     @work(thread=True, group="computer")
     def computer_order(self, team: str, state: State) -> None:
