@@ -123,7 +123,9 @@ def test_a_student_joins_from_a_link_in_a_browser_and_her_order_reaches_the_stor
                                 "assign `this.terminal = new Terminal(…)`?")
                 shows("Join the exercise", "Your name", code)  # the link filled in the code
 
-                page.focus("textarea.xterm-helper-textarea")  # as a click on the terminal does
+                # No click: the page focuses the terminal itself, so a student can type at once.
+                page.wait_for_function("document.activeElement && document.activeElement.classList"
+                                       ".contains('xterm-helper-textarea')", timeout=WAIT_MS)
                 page.keyboard.type("Ana")
                 shows("Ana", without="e.g. Ana")  # typed into the name (its placeholder gone), not the code
                 page.keyboard.press("Enter")

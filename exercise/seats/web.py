@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 import shlex
 import sys
 import time
@@ -32,6 +33,15 @@ log = logging.getLogger("ttx.seats")
 
 CONNECTIONS_PER_MINUTE = 120  # per address (a reverse proxy is one address for the whole class)
 MAX_SEATS = 200  # seat processes this server runs at once
+
+
+FOCUS_SCRIPT = """<script>
+(function focusSeat(tries) {
+  var box = document.querySelector(".-connected .xterm-helper-textarea");  // once its websocket is open
+  if (box) { box.focus(); } else if (tries > 0) { setTimeout(function () { focusSeat(tries - 1); }, 200); }
+})(100);
+</script>
+"""
 
 
 class SeatService(AppService):
@@ -70,6 +80,7 @@ class SeatServer(Server):
         app.router.add_get("/join/{code}", self.handle_index)
         app.router.add_get("/ws/{code}", self.handle_websocket)
         app.router.add_get("/health", self.handle_health)
+        app.router.add_get("/favicon.ico", lambda request: web.Response(status=204))
         return app
 
     async def handle_health(self, request: web.Request) -> web.Response:
@@ -79,16 +90,20 @@ class SeatServer(Server):
         """The page; opened as /join/CODE, its websocket carries the code to the seat."""
         response = await super().handle_index(request)
         code = normalize_code(request.match_info.get("code", ""))
-        if code and isinstance(response, web.Response) and response.text:
-            marker = 'data-session-websocket-url="'
+        if isinstance(response, web.Response) and response.text:
             text = response.text
+            marker = 'data-session-websocket-url="'
             start = text.find(marker)
-            if start >= 0:
+            if code and start >= 0:
                 end = text.find('"', start + len(marker))
                 url = text[start + len(marker):end]
                 if url.endswith("/ws"):
                     text = text[:end] + "/" + code + text[end:]
-                response.text = text
+            # A classroom may have no internet: no font from elsewhere holds up the page.
+            text = re.sub(r'<link[^>]*fonts\.googleapis\.com[^>]*>', "", text)
+            # Keys typed as the page opens reach the seat: focus the terminal once it is drawn.
+            text = text.replace("</body>", FOCUS_SCRIPT + "</body>", 1)
+            response.text = text
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
