@@ -421,11 +421,11 @@ def open_store_session(url: str, session_id: str | None) -> tuple[Any, str]:
 
 
 # -- seats -----------------------------------------------------------------------------
-class ServeInfo:
+def ServeInfo(url: str, note: str, store: Any) -> Any:  # noqa: N802  (the TUI's own record of it)
     """What the facilitator's seats screen shows: the address, the note on who may join, the store."""
+    from exercise.tui.app import _ServeInfo
 
-    def __init__(self, url: str, note: str, store: Any) -> None:
-        self.url, self.note, self.store = url, note, store
+    return _ServeInfo(url, note, store)
 
 
 def cmd_serve(args: argparse.Namespace) -> Any:

@@ -224,3 +224,31 @@ def test_a_journal_open_in_one_process_cannot_be_written_by_another(tmp_path: Pa
     again = Session.resume(journal)  # the holder is gone: the lock went with it
     again.submit(Order(TEAMS[0], ()))
     again.close()
+
+
+async def test_setup_offers_each_team_on_its_own_device(tmp_path: Path, monkeypatch) -> None:
+    """Chosen at setup, the seats are served on the network and stop with the facilitator's screens."""
+    from textual.widgets import Select
+
+    from exercise.cli import build_app
+
+    monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
+    app = build_app(["play", "tutorial", "--seed", "5"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
+        app.screen.query_one("#mode", Select).value = "seats"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "BriefingScreen", timeout=40)
+        assert app.exercise.session.shared and app.exercise.mode == "seats"
+        port = int(app.serve_info.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "TurnScreen")
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "SeatsScreen")
+        store = app.serve_info.store
+        assert len(store.codes(app.exercise.session.journal.session_id)) == 3  # two teams and the projector
+    time.sleep(1.0)
+    with pytest.raises(OSError):  # the seats' server stopped with the app
+        socket.create_connection(("127.0.0.1", port), timeout=2)

@@ -149,6 +149,9 @@ class TtxApp(Refusals, App[None]):
         from exercise.tui.exercise import Exercise
         from exercise.tui.pin import hash_pin
 
+        if mode == "seats":
+            self._begin_seats(scenario, seed, players, timer_minutes, hash_pin(pin) if pin else "")
+            return
         path = new_journal_path(scenario.id)
         settings: dict[str, Any] = {"mode": mode, "timer": timer_minutes}
         if pin:
@@ -162,6 +165,44 @@ class TtxApp(Refusals, App[None]):
 
         self._reset_to_home()
         self.push_screen(BriefingScreen())
+
+    def _begin_seats(self, scenario: Scenario, seed: int, players: dict[str, str], timer_minutes: int,
+                     pin: str) -> None:
+        """Each team on its own device, from the setup screen: `ttx serve` on this network, port 8000 or the next free."""
+        from exercise.seats.serve import WebProcess, binding_note, port_free, public_url, start_session
+        from exercise.seats.store import StoreError, open_store
+        from exercise.tui.exercise import Exercise
+        from exercise.tui.screens.briefing import BriefingScreen
+
+        host = "0.0.0.0"
+        port = next((p for p in range(8000, 8020) if port_free(host, p)), 0)
+        try:
+            if not port:
+                raise StoreError("ports 8000 to 8019 are all in use; use `ttx serve --port P`")
+            store = open_store()
+            session = start_session(store, scenario, seed, timer=timer_minutes, pin=pin, players=players)
+            url = public_url(host, port)
+            web = WebProcess(store.url, host, port, url)
+            web.start()
+        except StoreError as exc:
+            self.notify(str(exc), title="The seats could not be served", severity="error", timeout=12)
+            return
+        self._web = web
+        self.serve_info = _ServeInfo(url, binding_note(host), store)
+        self.exercise = Exercise(session)
+        self.unlocked = True
+        self._restart_timer()
+        self.state = session.state
+        self.set_interval(0.5, self._poll_shared)
+        self._reset_to_home()
+        self.push_screen(BriefingScreen())
+        self.notify(f"Students open {url} and type their team's code: F5 shows the codes and QR codes.",
+                    title="Seats are open", timeout=15)
+
+    def on_unmount(self) -> None:
+        web = getattr(self, "_web", None)
+        if web is not None:  # the seats' web server stops with the facilitator's screens
+            web.stop()
 
     def resume(self, journal: Path, force: bool = False) -> None:
         from exercise.engine import ScenarioError
@@ -492,3 +533,10 @@ class TtxApp(Refusals, App[None]):
 
     def action_contrast(self) -> None:
         self.theme = CALM if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+
+class _ServeInfo:
+    """What the seats screen shows: the address, the note on who may join, the store."""
+
+    def __init__(self, url: str, note: str, store: Any) -> None:
+        self.url, self.note, self.store = url, note, store

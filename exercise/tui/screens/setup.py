@@ -18,7 +18,8 @@ TIMER_CHOICES = [("Off", 0), ("3 minutes", 3), ("5 minutes", 5), ("10 minutes", 
                  ("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)]
 MODES = [("Hot-seat: each team at the keyboard in turn, behind a curtain", "hotseat"),
          ("Facilitator entry: teams hand in orders on paper, the facilitator types them", "facilitator"),
-         ("Solo practice: one person plays one team, the computer the others; no curtains", "solo")]
+         ("Solo practice: one person plays one team, the computer the others; no curtains", "solo"),
+         ("Each team on its own device: students join from a browser on this network", "seats")]
 PLAYERS = [("Person", "human"), ("Computer: follows its doctrine", "computer:doctrine"),
            ("Computer: looks ahead", "computer:lookahead"), ("Computer: random legal moves", "computer:random")]
 
