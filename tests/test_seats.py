@@ -125,6 +125,11 @@ async def test_no_input_at_a_seat_reaches_the_facilitator_or_another_team(classr
             await seat.type("console")
             await asyncio.sleep(0.8)
             assert "Facilitator console" not in seat.text()
+            for word in ("screenshot", "seats"):  # only what a seat needs, nor the codes
+                await seat.press(*["backspace"] * 12)
+                await seat.type(word)
+                await asyncio.sleep(0.8)
+                assert "Save an SVG" not in seat.text() and "Join codes" not in seat.text()
         finally:
             await seat.close()
 

@@ -415,6 +415,18 @@ class SeatApp(TtxApp):
     async def action_quit(self) -> None:
         self.exit()
 
+    def get_system_commands(self, screen):  # type: ignore[override]
+        """The palette of a seat: help, contrast, the team's dashboard, leaving; nothing that writes on the server."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Help", "What this screen is for, and its keys (F1)", self.action_help)
+        yield SystemCommand("High contrast", "Switch between the calm and the high-contrast theme (F4)",
+                            self.action_contrast)
+        if self.refusal("dashboard") is None:
+            yield SystemCommand("Dashboard", "Meters, history, facts and the timeline your team may see (F3)",
+                                self.action_dashboard)
+        yield SystemCommand("Leave", "Close this seat (Ctrl+Q); join again with the same code", self.exit)
+
 
 def main() -> int:
     store = os.environ.get("TTX_STORE", "")
