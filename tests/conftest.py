@@ -34,3 +34,23 @@ def run_ttx(*args: str, cwd: Path | None = None, timeout: float = 120) -> subpro
 @pytest.fixture
 def ttx():
     return run_ttx
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server for this test run (tests/pg_server.py); its URL, user postgres.
+
+    Without the server's programs the tests that need it are skipped, except on CI (`CI` set),
+    where they fail: CI must never pass by silently skipping them.
+    """
+    from contextlib import ExitStack
+
+    from pg_server import PostgresUnavailable, postgres_server
+
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(postgres_server())
+        except PostgresUnavailable as exc:
+            on_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+            (pytest.fail if on_ci else pytest.skip)(f"no PostgreSQL server for these tests: {exc}")
+        yield url
