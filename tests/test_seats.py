@@ -242,3 +242,25 @@ async def test_thirty_two_seats_at_once(classroom) -> None:
             print(f"32 seats joined in {joined:.1f} s")
         finally:
             await asyncio.gather(*(s.close() for s in ok), return_exceptions=True)
+
+
+def test_ttx_join_opens_a_team_seat_in_a_students_terminal(classroom) -> None:
+    from test_seat_client import Terminal
+
+    store, _, codes = classroom
+    port = free_port()
+    with serving(web_argv(store.url, port), port) as url:
+        typed = codes["pyongyang"].replace("-", "").lower()  # as a student may type it
+        terminal = Terminal(url, typed, columns=100, lines=30)
+        try:
+            terminal.wait_for("Your name", timeout=JOIN)
+            terminal.write(b"Ri\r")
+            terminal.wait_for("Your moves", timeout=JOIN)
+            terminal.wait_for("Your sequence")  # the start of its private brief
+            terminal.write(b"\x13")  # ctrl+s
+            terminal.wait_for("sent by Ri", timeout=JOIN)
+            terminal.write(b"\x11")  # ctrl+q leaves the seat
+            assert terminal.finish() == 0
+        finally:
+            terminal.close()
+    assert Session.open_store(open_store(store.url), "class-1").submitted("pyongyang").by == "Ri"

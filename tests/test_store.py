@@ -319,11 +319,7 @@ def test_wait_returns_false_when_nothing_is_appended_in_time(store, session_id):
     assert 0.3 <= time.monotonic() - began < 1.5
 
 
-@pytest.fixture(params=[
-    pytest.param("sqlite", marks=pytest.mark.xfail(
-        reason="SqliteStore shares one sqlite3 connection between threads without a lock: errors, even crashes")),
-    "postgresql",
-])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def shared_store_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'seats.sqlite'}"
@@ -477,3 +473,28 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
     message = str(refused.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: not a ttx session store")
+
+
+def test_two_hosts_reissuing_a_code_at_once_leave_one_code_in_force(pg_database, session_id):
+    import threading
+
+    stores = [open_store(pg_database) for _ in range(2)]
+    try:
+        stores[0].create_session(session_id, START)
+        for _ in range(15):
+            barrier = threading.Barrier(2)
+
+            def reissue(store):
+                barrier.wait()
+                store.issue_code(session_id, "seoul")
+
+            threads = [threading.Thread(target=reissue, args=(s,)) for s in stores]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            in_force = [c for c in stores[0].codes(session_id) if c.audience == "seoul"]
+            assert len(in_force) == 1, in_force
+    finally:
+        for store in stores:
+            store.close()

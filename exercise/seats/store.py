@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
@@ -107,6 +108,8 @@ SCHEMA = (
     " dropped INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS ttx_attempts (peer TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ttx_attempts_peer ON ttx_attempts (peer, at)",
+    # One code in force per audience, even when two hosts issue one at the same moment.
+    "CREATE UNIQUE INDEX IF NOT EXISTS ttx_codes_in_force ON ttx_codes (session, audience) WHERE revoked = 0",
 )
 
 
@@ -365,6 +368,7 @@ class SqliteStore(SqlStore):
         if not self.path.exists():
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)  # it holds every team's secrets
             os.close(fd)
+        self._lock = threading.RLock()
         try:
             self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -376,23 +380,25 @@ class SqliteStore(SqlStore):
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Cursor]:
-        cur = self._conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        else:
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
+        with self._lock:  # one connection: one transaction at a time, whichever thread asks
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
 
     def _is_duplicate(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError)
 
     def last_seq(self, session_id: str) -> int:  # read without a write lock: polled by every seat
-        row = self._conn.execute("SELECT MAX(seq) FROM ttx_events WHERE session = ?", (session_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(seq) FROM ttx_events WHERE session = ?", (session_id,)).fetchone()
         return int(row[0] or 0)
 
     def events(self, session_id: str, after: int = 0) -> list[dict[str, Any]]:
