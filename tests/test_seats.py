@@ -264,3 +264,34 @@ def test_ttx_join_opens_a_team_seat_in_a_students_terminal(classroom) -> None:
         finally:
             terminal.close()
     assert Session.open_store(open_store(store.url), "class-1").submitted("pyongyang").by == "Ri"
+
+
+def test_two_hosts_behind_one_address_share_a_session_through_postgresql(postgres_url) -> None:
+    """Two `ttx serve` hosts on one PostgreSQL store: a seat on each, one session, each sees the other's order."""
+    import secrets
+
+    from pg_server import create_database
+
+    url = create_database(postgres_url, f"ttx_seats_{secrets.token_hex(4)}")
+    store = open_store(url)
+    session = start_session(store, SCENARIO, 12, session_id="shared-1")
+    codes = ensure_codes(store, session)
+    ports = [free_port(), free_port()]
+
+    async def play(urls: list[str]) -> None:
+        a = await join(urls[0], codes["washington"], "Ana", "Your moves")
+        b = await join(urls[1], codes["beijing"], "Wei", "Your moves")
+        try:
+            await a.press("ctrl+s")
+            await b.wait_for("Washington ✓ in", timeout=10)
+            await b.press("ctrl+s")
+            await a.wait_for("Beijing ✓ in", timeout=10)
+        finally:
+            await a.close()
+            await b.close()
+
+    with serving(web_argv(url, ports[0]), ports[0]) as first, serving(web_argv(url, ports[1]), ports[1]) as second:
+        asyncio.run(play([first, second]))
+    session.refresh()
+    assert {t: session.submitted(t).by for t in ("washington", "beijing")} == {"washington": "Ana", "beijing": "Wei"}
+    store.close()
