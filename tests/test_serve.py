@@ -252,3 +252,37 @@ async def test_setup_offers_each_team_on_its_own_device(tmp_path: Path, monkeypa
     time.sleep(1.0)
     with pytest.raises(OSError):  # the seats' server stopped with the app
         socket.create_connection(("127.0.0.1", port), timeout=2)
+
+
+async def test_the_facilitator_closes_orders_with_a_second_r_and_silent_teams_pass(served) -> None:
+    store, session = served
+    Session.open_store(open_store(store.url), "room-7").submit(Order("seoul", ()), by="Min")
+    app = facilitator_app(store, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: "seoul" in app.exercise.session.pending)
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "TurnScreen"  # the first r only asks
+        assert app.state.turn == 1
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "RevealScreen")
+        assert app.state.turn == 2
+    stored = Session.open_store(open_store(store.url), "room-7")
+    closed = [e for e in stored.entries if getattr(e, "by", "") == "nobody: orders closed"]
+    assert sorted(e.order.team for e in closed) == sorted(t for t in TEAMS if t != "seoul")
+    assert all(not e.order.moves for e in closed)
+
+
+async def test_the_facilitators_clock_is_the_journaled_one_every_projector_shows(served) -> None:
+    store, session = served  # a 15-minute timer
+    app = facilitator_app(store, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        app.timer_pause()
+        await pilot.pause(0.2)
+        left, paused = Session.open_store(open_store(store.url), "room-7").timer_left()
+        assert paused and 14 * 60 < left <= 15 * 60
+        app._tick()
+        assert app.clock.endswith("(paused)")
+        minutes = int(app.clock.split()[1].split(":")[0])
+        assert minutes == int(left) // 60

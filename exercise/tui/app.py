@@ -356,6 +356,11 @@ class TtxApp(Refusals, App[None]):
         self.sub_title = f"{scenario.title} — {where}" + (f" — {self.clock}" if self.clock else "")
 
     def _tick(self) -> None:
+        if self.exercise is not None and self.exercise.session.shared:
+            # Seats: the countdown every projector shows, from the journaled timer entries.
+            left, paused = self.exercise.session.timer_left()
+            self.deadline = None if left is None or paused else time.monotonic() + left
+            self.paused_left = left if paused else None
         if self.paused_left is not None:
             left = self.paused_left
             suffix = " (paused)"

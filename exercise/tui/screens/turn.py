@@ -38,6 +38,7 @@ class TurnScreen(Refusals, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.thinking: set[tuple[str, int, int]] = set()
+        self.close_asked = 0.0  # seats: when r was pressed with teams still out (a second r closes orders)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -242,6 +243,21 @@ class TurnScreen(Refusals, Screen):
         from exercise.tui.screens.reveal import RevealScreen
 
         waiting = self.exercise.session.waiting_for()
+        if waiting and self.exercise.mode == "seats" and all(self.exercise.is_human(t) for t in waiting):
+            import time
+
+            scenario = self.app.state.scenario  # type: ignore[attr-defined]
+            names = ", ".join(scenario.team_index[t].name for t in waiting)
+            if time.monotonic() - self.close_asked > 6:
+                self.close_asked = time.monotonic()
+                self.notify(f"Still waiting for {names}. Press r again to close orders now: "
+                            f"{'they pass' if len(waiting) > 1 else 'it passes'} this turn.",
+                            title="Close orders?", severity="warning", timeout=6)
+                return
+            self.close_asked = 0.0
+            for team in waiting:  # orders closed: a team that sent nothing passes
+                self.exercise.session.submit(Order(team, ()), by="nobody: orders closed")
+            waiting = []
         if waiting:
             scenario = self.app.state.scenario  # type: ignore[attr-defined]
             names = ", ".join(scenario.team_index[t].name for t in waiting)
