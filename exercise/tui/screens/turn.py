@@ -115,7 +115,9 @@ class TurnScreen(Refusals, Screen):
             table.move_cursor(row=min(row, table.row_count - 1))
         waiting = [t for t in self.exercise.session.waiting_for()]
         hint = self.query_one("#turn-hint", Static)
-        seats = " F5 shows the join codes and who is connected." if present is not None else ""
+        info = getattr(self.app, "serve_info", None)
+        seats = (f" Students join at {info.url}; F5 shows the join codes and who is connected."
+                 if present is not None and info is not None else "")
         if waiting:
             names = ", ".join(scenario.team_index[t].name for t in waiting)
             enter = ("Teams send their orders from their seats; Enter enters them for the highlighted team."
