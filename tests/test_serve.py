@@ -286,3 +286,25 @@ async def test_the_facilitators_clock_is_the_journaled_one_every_projector_shows
         assert app.clock.endswith("(paused)")
         minutes = int(app.clock.split()[1].split(":")[0])
         assert minutes == int(left) // 60
+
+
+async def test_a_seat_follows_the_session_to_the_ending_and_writes_nothing(served, tmp_path: Path) -> None:
+    """In-process seats: the projector and a team reach the ending, projected to each; `w` writes no report."""
+    from exercise.seats.seat_app import SeatApp
+
+    store, session = served
+    codes = ensure_codes(store, session)
+    room, team = SeatApp(store.url, codes["room"]), SeatApp(store.url, codes["seoul"])
+    async with room.run_test(size=(100, 30)) as rp, team.run_test(size=(100, 30)) as tp:
+        await rp.press("enter")
+        await tp.press(*"Min", "enter")
+        await until(rp, lambda: type(room.screen).__name__ == "RoomScreen")
+        await until(tp, lambda: type(team.screen).__name__ == "TeamScreen")
+        session.end("The class ran out of time.")
+        await until(rp, lambda: type(room.screen).__name__ == "SeatEndingScreen")
+        await until(tp, lambda: type(team.screen).__name__ == "SeatEndingScreen")
+        assert room.exercise.room.kind == "room" and team.exercise.room.team == "seoul"
+        before = set(Path.cwd().iterdir()) | set(tmp_path.iterdir())
+        await tp.press("w")
+        await tp.pause(0.3)
+        assert set(Path.cwd().iterdir()) | set(tmp_path.iterdir()) == before
