@@ -27,10 +27,33 @@ def _err(message: str) -> None:
     print(f"ttx: {message}", file=sys.stderr)
 
 
+SEED_MAX = 2**63 - 1
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments are one line (and where to look), not a usage block."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def seed_arg(text: str) -> int:
+    """A seed from the command line: a whole number from 0 to 2^63 - 1, or one clear line why not."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number (a seed is 0 to {SEED_MAX})") from None
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (a seed is 0 to {SEED_MAX})")
+    return value
+
+
 def resolve_scenario_path(name: str) -> Path:
     """A scenario by path, or a bundled one by name."""
     from exercise.engine.words import suggest
 
+    if not name.strip():
+        raise UserError("no scenario named: give a scenario file or a bundled scenario's name (`ttx list` shows them)")
     path = Path(name)
     if path.exists() or "/" in name or name.endswith(".toml"):
         return path
@@ -615,7 +638,7 @@ def cmd_resume(args: argparse.Namespace) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ttx",
         description="Tabletop exercises in the terminal: turn-based policy games from TOML scenario files.",
     )
@@ -628,7 +651,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("play", help="set up and play an exercise in the interactive screens")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
     p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--seed", type=int, help="the seed (default: a random one, shown at setup)")
+    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one, shown at setup)")
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_play)
 
@@ -637,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="team", required=True, metavar="TEAM", help="the team you play (its id)")
     p.add_argument("--level", default="doctrine", metavar="LEVEL",
                    help="the computer players: random, doctrine (default) or lookahead")
-    p.add_argument("--seed", type=int, help="the seed (default: a random one)")
+    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
     p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     p.set_defaults(func=cmd_solo)
 
@@ -655,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="every team on its own device: serve the seats, facilitate at this terminal")
     p.add_argument("scenario", metavar="SCENARIO", nargs="?",
                    help="a scenario file, or a bundled scenario's name (not needed with --session)")
-    p.add_argument("--seed", type=int, help="the seed (default: a random one)")
+    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
     p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
@@ -706,7 +729,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="play a whole exercise headless and print the transcript")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
-    p.add_argument("--seed", type=int, required=True, help="the seed: same seed, same game")
+    p.add_argument("--seed", type=seed_arg, required=True, help="the seed: same seed, same game")
     p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
     p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
     p.add_argument("--journal", metavar="PATH", help="write the session journal here")
@@ -729,7 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
     p.add_argument("--runs", type=int, default=200, help="how many games (default 200)")
     p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--seed", type=int, default=1, help="the seed: same seed, same report (default 1)")
+    p.add_argument("--seed", type=seed_arg, default=1, help="the seed: same seed, same report (default 1)")
     p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                    help="computer players' level: random (default), doctrine or lookahead")
     p.add_argument("--json", action="store_true", help="print the report as JSON (shape in scenarios/README.md)")

@@ -404,3 +404,25 @@ def test_a_variant_reaches_the_roadmap_in_its_last_turn_at_the_earliest():
     report = json.loads(result.stdout)
     assert set(report["end_turn"]) <= {"4"}  # no doctrine game ends before October
     assert report["endings"]["verified_roadmap"]["count"] > 0
+
+
+@pytest.mark.parametrize("seed", ["-1", "9223372036854775808", "123456789012345678901234567890123456789012", "x"])
+def test_a_seed_out_of_range_or_not_a_number_is_one_line(seed) -> None:
+    import subprocess
+    import sys
+
+    for args in (["run", "tutorial", "--seed", seed], ["simulate", "tutorial", "--seed", seed, "--runs", "1"]):
+        result = subprocess.run([sys.executable, "-m", "exercise", *args], capture_output=True, text=True)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1 and "a seed is 0 to 9223372036854775807" in result.stderr
+
+
+def test_the_largest_seed_plays_and_an_empty_scenario_name_is_one_line() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "exercise", "run", "tutorial", "--seed", str(2**63 - 1)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([sys.executable, "-m", "exercise", "play", ""], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0 and "no scenario named" in result.stderr

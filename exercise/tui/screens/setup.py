@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from exercise.engine import Scenario
 from exercise.tui.pin import MIN_LENGTH
 
+SEED_MAX = 2**63 - 1  # as every command's --seed
 TIMER_CHOICES = [("Off", 0), ("3 minutes", 3), ("5 minutes", 5), ("10 minutes", 10),
                  ("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)]
 MODES = [("Hot-seat: each team at the keyboard in turn, behind a curtain", "hotseat"),
@@ -77,7 +78,7 @@ class SetupScreen(Screen):
                     yield Select(TIMER_CHOICES, value=0, allow_blank=False, id="timer")
                 with Horizontal(classes="field"):
                     yield Label("Seed ", classes="field-label")
-                    yield Input(str(self.seed), type="integer", id="seed")
+                    yield Input(str(self.seed), type="integer", id="seed", max_length=19)
             yield Button("Start the briefing", id="start", variant="primary")
         yield Footer()
 
@@ -120,8 +121,10 @@ class SetupScreen(Screen):
         text = self.query_one("#seed", Input).value.strip()
         try:
             seed = int(text)
+            if not 0 <= seed <= SEED_MAX:
+                raise ValueError
         except ValueError:
-            self.notify("The seed must be a whole number.", severity="error")
+            self.notify(f"The seed must be a whole number from 0 to {SEED_MAX}.", severity="error")
             self.query_one("#seed", Input).focus()
             return
         mode = str(self.query_one("#mode", Select).value)
