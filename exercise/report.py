@@ -1,4 +1,8 @@
-"""After-action reports from a journal: Markdown and self-contained HTML, with decisive moments.
+"""After-action reports from a journal: one view-model per audience, rendered to Markdown and HTML.
+
+`build` projects a session to one audience (the room, a team, the facilitator) and turns it into
+words and chart geometry; the templates in `exercise/templates/` only lay that out, so both
+formats say the same things and neither can show what the view-model left out.
 
 Decisive moments are real counterfactuals: from the state before each turn, the rest of the
 exercise is replayed many times by computer players, and the chance of reaching the actual
@@ -7,28 +11,37 @@ ending is measured; the engine is deterministic, so the same journal gives the s
 
 from __future__ import annotations
 
-import html
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
+
+import attrs
 
 from exercise.engine import (
     ENDED_BY_FACILITATOR,
     FACILITATOR,
     ROOM,
     Audience,
+    Event,
     Order,
     Scenario,
     State,
     belief_state,
     ending_event,
+    knows_names,
     observe,
     project_event,
+    project_events,
     project_record,
     resolve_turn,
 )
+from exercise.engine.conditions import And, Comparison, MeterName, Node, Not, Number, Or
+from exercise.entries import End, Entry, InjectFired, Orders, Override, PlayerSet, Resolve, Timer, Undo, is_computer
 from exercise.play import computers, play_out
 from exercise.render import (
+    describe_changes,
     describe_order,
     ending_words,
     event_line,
@@ -38,12 +51,13 @@ from exercise.render import (
     objective_results,
     reason_words,
 )
-from exercise.session import Session
+from exercise.session import Fold, Session, apply
 from exercise.transcript import who_plays
 
 REPLAYS = 100
 
 
+# -- decisive moments -----------------------------------------------------------------------
 def _finish(state: State, seed: int, level: str = "random") -> str | None:
     scenario = state.scenario
     return play_out(state, computers(scenario, {t.id: level for t in scenario.teams}), seed).outcome
@@ -107,45 +121,576 @@ def decisive_moments(session: Session, replays: int = REPLAYS, audience: Audienc
     return {"outcome": outcome, "turns": turns, "moves": moves[:5], "replays": replays, "forced": False}
 
 
-def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
-    """Debrief prompts: the scenario's questions, then questions drawn from what the audience saw."""
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
+def points_words(before: float, after: float) -> str:
+    """A change between two shares in percentage points ("+12 pp"), from the shares as printed."""
+    change = _percent(after) - _percent(before)
+    return f"{change:+d} pp" if change else "0 pp"
+
+
+# -- the journal walked: who played each turn, and what the facilitator did ------------------------
+def _walk(session: Session) -> Iterator[tuple[Entry, Fold | None, Fold]]:
+    """Every entry with the fold before and after it: the session's own fold, replayed."""
+    fold: Fold | None = None
+    for entry in session.entries:
+        after = apply(session.scenario, fold, entry)
+        yield entry, fold, after
+        fold = after
+
+
+def players_by_turn(session: Session) -> dict[str, dict[int, str]]:
+    """Who played each team in each resolved turn: whoever was playing it when its order in force was
+    submitted (`human`, `scripted` or `computer:LEVEL`). Undo restores the orders, and so their players."""
     scenario = session.scenario
-    prompts = list(scenario.debrief)
-    events = [e for r in session.records for e in project_record(scenario, audience, r).events]
-    ending = ending_event(session.state)
-    if ending is not None and ending.forced:
-        events.append(ending)
-    for event in events:
-        when = scenario.turn_label(event.turn)
-        if event.kind == "rule" and event.success is not False:
-            prompts.append(f"{when}: “{event_text(scenario, event)}” Whose choices made this "
-                           "happen, in which order, and what else could they have done?")
-        elif event.kind == "contingency" and event.carried_out is False:
-            prompts.append(f"{when}: {event_text(scenario, event)}. What would it have taken "
-                           "for both sides to move together?")
-        elif event.kind == "expectation" and event.success is False:
-            prompts.append(f"{when}: {event_text(scenario, event)}. Who could have acted, and why did nobody?")
-        elif event.kind == "clock" and event.phase == "expired":
-            prompts.append(f"{when}: {event_text(scenario, event)}. Who could have stopped it, and what would it "
-                           "have cost them?")
-        elif event.kind == "override":
-            prompts.append(f"{when}: the facilitator stepped in ({event.reason}). "
-                           "Did the class agree with that judgment?")
-        elif event.kind == "outcome" and event.forced:
-            prompts.append(f"{when}: the facilitator ended the exercise ({event.reason or 'no reason given'}). "
-                           "Where was it heading, and what would each team have done next?")
-    return prompts
+    submitted: dict[str, str] = {}
+    resolved: list[tuple[int, dict[str, str]]] = []
+    players: dict[str, str] = {}
+    for entry, _, after in _walk(session):
+        if isinstance(entry, Orders):
+            player = players.get(entry.order.team, "human")
+            # An order with a computer's reason was chosen by a computer player, whoever was meant to
+            # play: `ttx run --orders` has one play the turns its file does not name.
+            submitted[entry.order.team] = player if is_computer(player) or not entry.order.reason else SOME_COMPUTER
+        elif isinstance(entry, Resolve):
+            resolved.append((entry.turn, {t.id: submitted.get(t.id, players.get(t.id, "human"))
+                                          for t in scenario.teams}))
+            submitted = {}
+        elif isinstance(entry, Undo) and resolved:
+            submitted = resolved.pop()[1]
+        players = dict(after.players)
+    out: dict[str, dict[int, str]] = {t.id: {} for t in scenario.teams}
+    for turn, who in resolved:
+        for team, player in who.items():
+            out[team][turn] = player
+    return out
+
+
+SOME_COMPUTER = "computer"  # a computer player whose level the journal does not tell
+
+
+def who_words(player: str) -> str:
+    return "the computer" if player == SOME_COMPUTER else who_plays(player)
+
+
+def _ranges(turns: Sequence[int]) -> str:
+    """Turns as ranges: "turns 1–3 and 6", "turn 4"."""
+    parts: list[str] = []
+    start = prev = None
+    for turn in sorted(turns) + [None]:  # type: ignore[list-item]
+        if start is not None and (turn is None or turn != prev + 1):
+            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = None
+        if turn is not None and start is None:
+            start = turn
+        prev = turn
+    words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("turn " if len(turns) == 1 else "turns ") + words
+
+
+def played_words(by_turn: dict[int, str], now: str) -> str:
+    """Who played a team, turn by turn: "people (turns 1–3), the computer (doctrine) (turns 4–8)"."""
+    if not by_turn:
+        return who_words(now)
+    groups: dict[str, list[int]] = {}
+    for turn, player in sorted(by_turn.items()):
+        groups.setdefault(player, []).append(turn)
+    if len(groups) == 1:
+        return who_words(next(iter(groups)))
+    ordered = sorted(groups.items(), key=lambda g: g[1][0])
+    return "; ".join(f"{who_words(player)} ({_ranges(turns)})" for player, turns in ordered)
+
+
+@attrs.frozen
+class Action:
+    """One thing the facilitator did, in words, for one audience."""
+
+    turn: str  # the turn label
+    kind: str  # override, inject, undo, hand-over, timer, end
+    what: str
+
+
+ACTION_NAMES = {"override": "Override", "inject": "Inject fired by hand", "undo": "Undo",
+                "hand-over": "Hand-over", "timer": "Timer", "end": "End"}
+
+
+def _timer_words(entry: Timer) -> str:
+    minutes = f"{entry.minutes} minute{'s' if entry.minutes != 1 else ''}"
+    return {"pause": "Paused the turn timer", "resume": "Resumed the turn timer",
+            "extend": f"Gave the turn {minutes} more" if entry.minutes else "Extended the turn timer"
+            }.get(entry.action, f"Turn timer: {entry.action}")
+
+
+def facilitator_actions(session: Session, audience: Audience) -> list[Action]:
+    """Every facilitator action of the journal the audience may know of, in the order taken.
+
+    Overrides, injects fired by hand and the ending are the engine's events, projected: an
+    override of a hidden meter, or an inject sent to other teams, is left out. Undo, hand-overs
+    (a team given to the computer or back to people) and the turn timer are the room's business:
+    the room saw them happen, and they name no secret.
+    """
+    scenario = session.scenario
+    out = []
+    for entry, before, after in _walk(session):
+        label = scenario.turn_label(entry.turn or after.state.turn)
+        if isinstance(entry, (Override, InjectFired, End)):
+            event = after.state.pending[-1]  # the event this action made
+            shown = [e for e in project_events(scenario, audience, [event]) if e.kind != "hidden"]
+            if shown:
+                kind = {Override: "override", InjectFired: "inject", End: "end"}[type(entry)]
+                out.append(Action(label, kind, _event_line(scenario, shown[0])))
+        elif isinstance(entry, Undo) and before is not None and before.state.records:
+            undone = before.state.records[-1]
+            out.append(Action(label, "undo", f"Undid the resolution of {scenario.turn_label(undone.turn)}: "
+                                             "back to its orders, to be resolved again"))
+        elif isinstance(entry, PlayerSet) and before is not None:
+            team = scenario.team_index[entry.team].name
+            was, now = before.players.get(entry.team, "human"), after.players.get(entry.team, "human")
+            if was != now:
+                out.append(Action(label, "hand-over", f"{team}: handed from {who_plays(was)} to {who_plays(now)}"))
+        elif isinstance(entry, Timer):
+            out.append(Action(label, "timer", _timer_words(entry)))
+    return out
+
+
+# -- words for events ---------------------------------------------------------------------------
+def _event_line(scenario: Scenario, event: Event) -> str:
+    """`render.event_line`, except for an override projected to deltas: it has no value "set to"."""
+    change = event.changes[0] if event.changes else None
+    if event.kind == "override" and change is not None and change.kind == "meter" and change.after is None:
+        reason = f" (reason: {event.reason})" if event.reason else ""
+        return f"Facilitator: {scenario.meter_index[change.id].label} adjusted{reason} → " \
+               f"{describe_changes(scenario, event.changes)}"
+    return event_line(scenario, event)
+
+
+PHASES = (("Before the moves", ("draw", "inject", "override")),
+          ("Moves", ("move", "contingency", "chance")),
+          ("Consequences", ("rule", "expectation", "clock")),
+          ("Undisclosed", ("hidden",)),
+          ("Ending", ("outcome",)))
+
+
+@attrs.frozen
+class Phase:
+    heading: str
+    lines: tuple[str, ...]
+
+
+@attrs.frozen
+class OrderLine:
+    team: str
+    played_by: str  # "" for people
+    moves: str
+    rationale: str
+    reason: str
+
+
+@attrs.frozen
+class TurnView:
+    """One turn of the timeline: the orders, then what happened in order, then where the meters stood."""
+
+    anchor: str
+    label: str
+    orders: tuple[OrderLine, ...]
+    phases: tuple[Phase, ...]
+    events: tuple[Event, ...]  # the projected events the phases are made from
+    meters_after: str
+    played: bool = True  # False: the turn the exercise is in (or ended in), its orders not resolved
+    ended: bool = False
+
+    @property
+    def meters_heading(self) -> str:
+        return "Meters after this turn" if self.played else "Meters when it ended" if self.ended else "Meters now"
+
+
+def _phases(scenario: Scenario, events: Sequence[Event]) -> tuple[Phase, ...]:
+    out = []
+    for heading, kinds in PHASES:
+        lines = tuple(_event_line(scenario, e) for e in events if e.kind in kinds)
+        if lines:
+            out.append(Phase(heading, lines))
+    return tuple(out)
+
+
+def _meter_cells(scenario: Scenario, before: dict[str, float], after: dict[str, float]) -> str:
+    cells = []
+    for meter in scenario.meters:
+        if meter.id not in after:
+            continue
+        delta = after[meter.id] - before.get(meter.id, after[meter.id])
+        cells.append(f"{meter.label} {fmt_number(after[meter.id])}"
+                     + (f" ({'+' if delta > 0 else ''}{fmt_number(delta)})" if delta else ""))
+    return " · ".join(cells)
+
+
+def timeline(session: Session, audience: Audience) -> list[TurnView]:
+    scenario = session.scenario
+    played = players_by_turn(session)
+    out = []
+    for raw in session.records:
+        record = project_record(scenario, audience, raw)
+        orders = []
+        for team in scenario.teams:
+            order = record.orders.get(team.id)
+            if order is None:
+                continue
+            mine = audience.kind == "facilitator" or audience.team == team.id
+            # who played the turn is said beside the order when it changed during the exercise
+            player = played[team.id].get(record.turn, "human")
+            varied = len(set(played[team.id].values())) > 1
+            orders.append(OrderLine(team.name, who_words(player) if varied else "",
+                                    describe_order(scenario, order, nothing="passes" if mine else "no public move"),
+                                    order.rationale, reason_words(order.reason)))
+        out.append(TurnView(f"turn-{record.turn}", scenario.turn_label(record.turn), tuple(orders),
+                            _phases(scenario, record.events), record.events,
+                            _meter_cells(scenario, dict(record.meters_before), dict(record.meters_after))))
+    state = session.state
+    pending = tuple(project_events(scenario, audience, state.pending))
+    if pending:
+        known = observe(state, audience, history=False).meters
+        if session.records:
+            last = dict(project_record(scenario, audience, session.records[-1]).meters_after)
+        else:
+            last = {m.id: m.start for m in scenario.meters if m.id in known}
+        out.append(TurnView(f"turn-{state.turn}", f"{scenario.turn_label(state.turn)}, not played",
+                            (), _phases(scenario, pending), pending, _meter_cells(scenario, last, dict(known)),
+                            played=False, ended=state.outcome is not None))
+    return out
+
+
+# -- meters, charts and the endings' thresholds -----------------------------------------------------
+OPS = {">=": "or more", ">": "more than", "<=": "or less", "<": "less than", "==": "exactly"}
+FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+
+
+@attrs.frozen
+class Threshold:
+    """A number an ending's condition compares a meter with: a line across that meter's chart."""
+
+    meter: str
+    value: float
+    op: str
+    outcome: str  # the ending's title
+    alone: bool  # the comparison is the whole condition (else one part of it)
+    at_end: bool
+
+    @property
+    def words(self) -> str:
+        value = fmt_number(self.value)
+        test = f"{value} {OPS[self.op]}" if self.op in (">=", "<=") else f"{OPS[self.op]} {value}"
+        return (f"{self.outcome}: {test}" + ("" if self.alone else ", with other conditions")
+                + (", after the last turn" if self.at_end else ""))
+
+
+def _comparisons(node: Node, negated: bool = False) -> Iterator[tuple[str, str, float]]:
+    """(meter, op, number) of every comparison of a meter with a number, as the condition means it."""
+    if isinstance(node, (And, Or)):
+        for part in node.parts:
+            yield from _comparisons(part, negated)
+    elif isinstance(node, Not):
+        yield from _comparisons(node.operand, not negated)
+    elif isinstance(node, Comparison):
+        left, right, op = node.left, node.right, node.op
+        if isinstance(left, Number) and isinstance(right, MeterName):
+            left, right, op = right, left, FLIP[op]
+        if isinstance(left, MeterName) and isinstance(right, Number):
+            yield left.id, NEGATE[op] if negated else op, right.value
+
+
+def thresholds(scenario: Scenario, audience: Audience) -> dict[str, list[Threshold]]:
+    """Each meter's endings thresholds, from the conditions' syntax trees; an ending whose condition
+    reads what the audience may not see gives none (its condition is not the audience's to read)."""
+    out: dict[str, list[Threshold]] = {}
+    for outcome in scenario.outcomes:
+        when = outcome.when
+        if when is None or when.tree is None or not knows_names(scenario, audience, when.names):
+            continue
+        alone = isinstance(when.tree, Comparison)
+        for meter_id, op, value in _comparisons(when.tree):
+            meter = scenario.meter_index[meter_id]
+            if op not in OPS or not meter.min <= value <= meter.max:
+                continue
+            found = Threshold(meter_id, value, op, outcome.title, alone, outcome.at_end)
+            if found not in out.setdefault(meter_id, []):
+                out[meter_id].append(found)
+    return out
+
+
+@attrs.frozen
+class Column:
+    short: str  # "Start", "T1"
+    full: str  # "The scenario's start", "Turn 1 (June 2018)"
+
+
+@attrs.frozen
+class Tick:
+    at: float
+    label: str
+
+
+@attrs.frozen
+class Line:
+    """A threshold line on a chart: its height, its letter and its words for the legend."""
+
+    y: float
+    letter: str
+    words: str
+
+
+@attrs.frozen
+class Chart:
+    """An SVG line chart's geometry, in its own units (the viewBox): the template only draws it."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    points: tuple[tuple[float, float], ...]
+    lines: tuple[Line, ...]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
+
+
+def _step(span: float) -> float:
+    """A round tick step giving 4 to 10 gridlines over the span."""
+    raw = span / 5 if span > 0 else 1
+    power = 10 ** math.floor(math.log10(raw))
+    for mult in (1, 2, 2.5, 5, 10):
+        if raw <= mult * power:
+            return mult * power
+    return 10 * power
+
+
+def chart(values: Sequence[float], low: float, high: float, columns: Sequence[Column],
+          lines: Sequence[Threshold]) -> Chart:
+    width, height = 440, 220
+    left, right, top, bottom = 40.0, width - 22.0, 12.0, height - 34.0
+    span = (high - low) or 1
+    n = max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * (right - left) / n
+
+    def y(v: float) -> float:
+        return bottom - (v - low) / span * (bottom - top)
+
+    step = _step(high - low)
+    ticks = []
+    v = math.ceil(low / step) * step
+    while v <= high + 1e-9:
+        ticks.append(Tick(round(y(v), 1), fmt_number(round(v, 6))))
+        v += step
+    return Chart(width, height, left, right, top, bottom,
+                 tuple(Tick(round(x(i), 1), c.short) for i, c in enumerate(columns)),
+                 tuple(ticks),
+                 tuple((round(x(i), 1), round(y(v), 1)) for i, v in enumerate(values)),
+                 tuple(Line(round(y(t.value), 1), chr(ord("A") + k), t.words)  # A is the highest line
+                       for k, t in enumerate(sorted(lines, key=lambda t: -t.value))))
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def _spark(values: Sequence[float], low: float, high: float) -> str:
+    span = (high - low) or 1
+    return "".join(BARS[max(0, min(7, int((v - low) / span * 7 + 0.5)))] for v in values)
+
+
+@attrs.frozen
+class MeterView:
+    id: str
+    label: str
+    description: str
+    values: tuple[float, ...]  # the start, then the end of each turn (and where it ended, if mid-turn)
+    cells: tuple[str, ...]
+    spark: str
+    thresholds: tuple[Threshold, ...]
+    chart: Chart
+    low: str
+    high: str
+
+    @property
+    def start(self) -> str:
+        return self.cells[0]
+
+    @property
+    def end(self) -> str:
+        return self.cells[-1]
+
+    @property
+    def summary(self) -> str:
+        """The chart's data in words, for readers who cannot see it."""
+        return f"{self.label}, from {self.low} to {self.high}: " + ", ".join(self.cells)
+
+
+def meter_columns(session: Session, audience: Audience) -> list[Column]:
+    scenario = session.scenario
+    columns = [Column("Start", "the scenario's start, before any inject")]
+    columns += [Column(f"T{r.turn}", f"end of {scenario.turn_label(r.turn)}") for r in session.records]
+    if _moved_since_last_turn(session, audience):
+        during = scenario.turn_label(session.state.turn)
+        if session.state.outcome:
+            columns.append(Column("End", f"when the exercise ended, during {during}"))
+        else:
+            columns.append(Column("Now", f"now, during {during}"))
+    elif not session.records:
+        columns.append(Column("Now", "now"))
+    return columns
+
+
+def _moved_since_last_turn(session: Session, audience: Audience) -> bool:
+    return any(e.changes for e in project_events(session.scenario, audience, session.state.pending))
 
 
 def meter_series(session: Session, audience: Audience = FACILITATOR) -> dict[str, list[float]]:
-    records = session.records
+    """Each meter the audience sees: its value at the scenario's start (before turn 1's injects),
+    at the end of each resolved turn, and where it stood when the exercise ended mid-turn."""
     scenario = session.scenario
-    shown = [m for m in scenario.meters if m.id in observe(session.state, audience).meters]
-    if not records:
-        return {m.id: [session.state.meters[m.id]] for m in shown}
-    return {m.id: [records[0].meters_before[m.id]] + [r.meters_after[m.id] for r in records] for m in shown}
+    known = observe(session.state, audience, history=False).meters
+    records = [project_record(scenario, audience, r) for r in session.records]
+    moved = _moved_since_last_turn(session, audience)
+    out = {}
+    for meter in scenario.meters:
+        if meter.id not in known:
+            continue
+        values = [meter.start] + [r.meters_after[meter.id] for r in records]
+        if moved or not records:
+            values.append(known[meter.id])
+        out[meter.id] = values
+    return out
 
 
+def meters(session: Session, audience: Audience, columns: Sequence[Column]) -> list[MeterView]:
+    scenario = session.scenario
+    lines = thresholds(scenario, audience)
+    series = meter_series(session, audience)
+    out = []
+    for meter in scenario.meters:
+        if meter.id not in series:
+            continue
+        values = tuple(series[meter.id])
+        mine = tuple(lines.get(meter.id, ()))
+        out.append(MeterView(meter.id, meter.label, meter.description, values,
+                             tuple(fmt_number(v) for v in values), _spark(values, meter.min, meter.max), mine,
+                             chart(values, meter.min, meter.max, columns, mine),
+                             fmt_number(meter.min), fmt_number(meter.max)))
+    return out
+
+
+# -- objectives, decisive moments, hot wash -----------------------------------------------------------
+@attrs.frozen
+class ObjectiveLine:
+    text: str
+    points: int
+    met: bool | None
+
+    @property
+    def status(self) -> str:
+        return met_words(self.met)
+
+    @property
+    def points_words(self) -> str:
+        return f"{self.points} point{'s' if self.points != 1 else ''}"
+
+
+@attrs.frozen
+class TeamObjectives:
+    team: str
+    points: int | None
+    total: int
+    items: tuple[ObjectiveLine, ...]
+
+    @property
+    def score(self) -> str:
+        return f"{self.points if self.points is not None else '?'} of {self.total} points"
+
+
+@attrs.frozen
+class DecisiveRow:
+    turn: str
+    before: str
+    after: str
+    change: str
+
+
+@attrs.frozen
+class Decisive:
+    forced: bool
+    replays: int
+    rows: tuple[DecisiveRow, ...]
+    moves: tuple[str, ...]
+    figures: dict[str, Any]  # the numbers behind the words
+
+
+def decisive_view(scenario: Scenario, figures: dict[str, Any]) -> Decisive:
+    rows = tuple(DecisiveRow(scenario.turn_label(t["turn"]), f"{_percent(t['before'])}%", f"{_percent(t['after'])}%",
+                             points_words(t["before"], t["after"])) for t in figures["turns"])
+    moves = []
+    for m in figures["moves"]:
+        move = scenario.move_index[m["move"]]
+        moves.append(f"{scenario.turn_label(m['turn'])}, {scenario.team_index[m['team']].name}, “{move.label}”: "
+                     f"{_percent(m['with'])}% with it, {_percent(m['without'])}% without "
+                     f"({points_words(m['without'], m['with'])})")
+    return Decisive(figures["forced"], figures["replays"], rows, tuple(moves), figures)
+
+
+def _turns_words(scenario: Scenario, turns: Sequence[int]) -> str:
+    if len(turns) == 1:
+        return scenario.turn_label(turns[0])
+    numbers = [str(t) for t in turns]
+    return "Turns " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def hot_wash(session: Session, audience: Audience = FACILITATOR) -> list[str]:
+    """Debrief prompts: the scenario's questions, then one question per distinct cause the audience saw
+    (a consequence that fired on three turns is one question naming the three turns)."""
+    scenario = session.scenario
+    prompts = list(scenario.debrief)
+    events = [e for r in session.records for e in project_record(scenario, audience, r).events]
+    events += [e for e in project_events(scenario, audience, session.state.pending) if e not in events]
+    ending = ending_event(session.state)
+    if ending is not None and ending.forced and ending not in events:
+        events.append(ending)
+    causes: dict[tuple[Any, ...], list[int]] = {}
+    questions: dict[tuple[Any, ...], str] = {}
+    for event in events:
+        text = event_text(scenario, event)
+        key = (event.kind, str(event.cause), text, event.reason)
+        if event.kind == "rule" and event.success is not False:
+            question = f"“{text}” Whose choices made this happen, in which order, and what else could they have done?"
+        elif event.kind == "contingency" and event.carried_out is False:
+            question = f"{text}. What would it have taken for both sides to move together?"
+        elif event.kind == "expectation" and event.success is False:
+            question = f"{text}. Who could have acted, and why did nobody?"
+        elif event.kind == "clock" and event.phase == "expired":
+            question = f"{text}. Who could have stopped it, and what would it have cost them?"
+        elif event.kind == "override":
+            question = f"the facilitator stepped in ({event.reason}). Did the class agree with that judgment?"
+        elif event.kind == "outcome" and event.forced:
+            question = (f"the facilitator ended the exercise ({event.reason or 'no reason given'}). "
+                        "Where was it heading, and what would each team have done next?")
+        else:
+            continue
+        turns = causes.setdefault(key, [])
+        if event.turn not in turns:
+            turns.append(event.turn)
+        questions[key] = question
+    for key, turns in causes.items():
+        prompts.append(f"{_turns_words(scenario, turns)}: {questions[key]}")
+    return prompts
+
+
+# -- the view-model -------------------------------------------------------------------------------
 AUDIENCE_NOTES = {
     "room": "The room's version: what every team may know. Secret moves, hidden meters and private "
             "injects are left out; it is safe to hand to students.",
@@ -162,28 +707,129 @@ def audience_note(scenario: Scenario, audience: Audience) -> str:
     return AUDIENCE_NOTES[audience.kind]
 
 
-def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -> dict[str, Any]:
-    """Everything a report says for one audience, independent of its format."""
+@attrs.frozen
+class TeamRow:
+    name: str
+    played_by: str
+
+
+@attrs.frozen
+class SourceLine:
+    author: str
+    title: str
+    publisher: str
+    date: str
+
+
+@attrs.frozen
+class Report:
+    """Everything a report says for one audience, in words and geometry, independent of its format."""
+
+    title: str
+    scenario_id: str
+    audience: Audience
+    note: str
+    date: str
+    seed: int
+    turns: str  # "8 turns of one month"
+    teams: tuple[TeamRow, ...]
+    outcome: str
+    outcome_text: str
+    outcome_why: str
+    actions: tuple[Action, ...]
+    timeline: tuple[TurnView, ...]
+    columns: tuple[Column, ...]
+    meters: tuple[MeterView, ...]
+    objectives: tuple[TeamObjectives, ...]
+    decisive: Decisive
+    hot_wash: tuple[str, ...]
+    sources: tuple[SourceLine, ...]
+
+    @property
+    def known_note(self) -> str:
+        if self.audience.kind == "facilitator":
+            return ""
+        return (" Replays start from what this version's readers could know: hidden meters at their"
+                " starting values and secret moves left out.")
+
+
+def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -> Report:
+    """The report for one audience: everything in it is projected to that audience first."""
     state = session.state
     scenario = session.scenario
     ending = ending_event(state)
     if ending is not None:
         ending = project_event(scenario, audience, ending)
     title, text, why = ending_words(state, ending)
-    return {
-        "scenario": scenario,
-        "audience": audience,
-        "note": audience_note(scenario, audience),
-        "date": session.started_at[:10],
-        "seed": session.seed,
-        "teams": [(t.name, who_plays(session.players.get(t.id, "human"))) for t in scenario.teams],
-        "outcome": (title, " ".join(p for p in (text, why) if p)),
-        "records": [project_record(scenario, audience, r) for r in session.records],
-        "meters": meter_series(session, audience),
-        "objectives": objective_results(state, audience),
-        "decisive": decisive_moments(session, replays, audience),
-        "hot_wash": hot_wash(session, audience),
-    }
+    played = players_by_turn(session)
+    columns = meter_columns(session, audience)
+    objectives = tuple(
+        TeamObjectives(team.name, points, total,
+                       tuple(ObjectiveLine(o.text, o.points, met) for o, met in items))
+        for team, items, points, total in objective_results(state, audience))
+    return Report(
+        title=scenario.title,
+        scenario_id=scenario.id,
+        audience=audience,
+        note=audience_note(scenario, audience),
+        date=session.started_at[:10],
+        seed=session.seed,
+        turns=f"{scenario.turns} turns of {scenario.turn_length}",
+        teams=tuple(TeamRow(t.name, played_words(played[t.id], session.players.get(t.id, "human")))
+                    for t in scenario.teams),
+        outcome=title,
+        outcome_text=text,
+        outcome_why=why,
+        actions=tuple(facilitator_actions(session, audience)),
+        timeline=tuple(timeline(session, audience)),
+        columns=tuple(columns),
+        meters=tuple(meters(session, audience, columns)),
+        objectives=objectives,
+        decisive=decisive_view(scenario, decisive_moments(session, replays, audience)),
+        hot_wash=tuple(hot_wash(session, audience)),
+        sources=tuple(SourceLine(s.author, s.title, s.publisher, s.date) for s in scenario.sources),
+    )
+
+
+# -- rendering ------------------------------------------------------------------------------------
+def _md_cell(text: Any) -> str:
+    """Text for a Markdown table cell: a pipe would end the cell, a newline the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> Any:
+    """Escaped HTML with `backquoted` words as <code>."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Any:
+    """The Jinja2 environment: HTML templates autoescape every value; Markdown ones do not."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("exercise", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_cell"] = _md_cell
+    env.filters["code"] = _code
+    env.globals["ACTION_NAMES"] = ACTION_NAMES
+    return env
+
+
+def markdown(data: Report) -> str:
+    return _templates().get_template("report.md").render(r=data)
+
+
+def to_html(data: Report) -> str:
+    """One self-contained page: no scripts, no external files; charts are inline SVG with their data as text."""
+    return _templates().get_template("report.html").render(r=data)
 
 
 def write_reports(session: Session, journal: Any, replays: int = REPLAYS) -> list[Any]:
@@ -201,225 +847,3 @@ def write_reports(session: Session, journal: Any, replays: int = REPLAYS) -> lis
             write_private(path, render(data))
             written.append(path)
     return written
-
-
-def _order_line(scenario: Scenario, audience: Audience, order: Order) -> str:
-    mine = audience.kind == "facilitator" or audience.team == order.team
-    return describe_order(scenario, order, nothing="passes" if mine else "no public move")
-
-
-# -- Markdown -------------------------------------------------------------------------------
-BARS = "▁▂▃▄▅▆▇█"
-
-
-def _spark(values: Sequence[float], low: float, high: float) -> str:
-    span = (high - low) or 1
-    return "".join(BARS[max(0, min(7, int((v - low) / span * 7 + 0.5)))] for v in values)
-
-
-def markdown(data: dict[str, Any]) -> str:
-    scenario: Scenario = data["scenario"]
-    out = [f"# After-action report: {scenario.title}", "", f"*{data['note']}*", "",
-           "## Overview", "",
-           f"- Scenario: {scenario.title} (`{scenario.id}`), {scenario.turns} turns of {scenario.turn_length}",
-           f"- Date: {data['date']}", f"- Seed: {data['seed']}", "- Teams:"]
-    out += [f"  - {name}: played by {who}" for name, who in data["teams"]]
-    title, why = data["outcome"]
-    out += ["", "## Outcome", "", f"**{title}**. {why}", "", "## Timeline", ""]
-    for record in data["records"]:
-        out += [f"### {scenario.turn_label(record.turn)}", ""]
-        for team in scenario.teams:
-            order = record.orders.get(team.id)
-            if order is None:
-                continue
-            line = f"- **{team.name}**: {_order_line(scenario, data['audience'], order)}"
-            if order.rationale:
-                line += f" — rationale: “{order.rationale}”"
-            if order.reason:
-                line += f" — computer's reason: {reason_words(order.reason)}"
-            out.append(line)
-        for kinds, heading in ((("draw", "inject"), "Injects"), (("override",), "Facilitator"),
-                               (("contingency",), "Contingencies"), (("chance",), "Chances"),
-                               (("hidden",), "Undisclosed"), (("rule",), "Consequences"),
-                               (("expectation",), "Expected actions"), (("clock",), "Clocks"),
-                               (("outcome",), "Ending")):
-            events = [e for e in record.events if e.kind in kinds]
-            if events:
-                out.append(f"- {heading}:")
-                out += [f"  - {event_line(scenario, e)}" for e in events]
-        out.append("")
-    out += ["## Meters", "", "| meter | start | end | turn by turn |", "|---|---|---|---|"]
-    for meter in (m for m in scenario.meters if m.id in data["meters"]):
-        values = data["meters"][meter.id]
-        out.append(f"| {meter.label} | {fmt_number(values[0])} | {fmt_number(values[-1])} | "
-                   f"`{_spark(values, meter.min, meter.max)}` {' '.join(fmt_number(v) for v in values)} |")
-    out += ["", "## Objectives", ""]
-    for team, items, points, total in data["objectives"]:
-        out.append(f"### {team.name}: {points if points is not None else '?'} of {total} points")
-        out.append("")
-        for objective, met in items:
-            out.append(f"- {met_words(met)}: {objective.text}")
-        out.append("")
-    out += _decisive_md(data)
-    out += ["## Hot wash", ""] + [f"{i}. {q}" for i, q in enumerate(data["hot_wash"], 1)] + [""]
-    out += ["## Sources", ""]
-    for source in scenario.sources:
-        out.append("- " + ", ".join(p for p in (source.author, f"*{source.title}*", source.publisher, source.date) if p))
-    return "\n".join(out) + "\n"
-
-
-def _known_note(data: dict[str, Any]) -> str:
-    if data["audience"].kind == "facilitator":
-        return ""
-    return (" Replays start from what this version's readers could know: hidden meters at their"
-            " starting values and secret moves left out.")
-
-
-def _decisive_md(data: dict[str, Any]) -> list[str]:
-    scenario: Scenario = data["scenario"]
-    decisive = data["decisive"]
-    out = ["## Decisive moments", ""]
-    if decisive["forced"]:
-        return out + ["The facilitator chose the ending: it was not caused by the teams' moves, so no move"
-                      " is credited with it.", ""]
-    if not decisive["turns"]:
-        return out + ["No decisive-moment analysis: the exercise has no scenario ending yet"
-                      " (or it was not asked for).", ""]
-    out += [f"From the start of each turn, the rest of the exercise was replayed {decisive['replays']} times "
-            "by computer players (random legal moves). The figure is the share of replays that reached "
-            "the actual ending." + _known_note(data), "", "| turn | chance before | chance after | change |", "|---|---|---|---|"]
-    for t in decisive["turns"]:
-        out.append(f"| {scenario.turn_label(t['turn'])} | {t['before']:.0%} | {t['after']:.0%} | {t['change']:+.0%} |")
-    if decisive["moves"]:
-        out += ["", "The moves that moved it most (the same turn replayed without the move):", ""]
-        for m in decisive["moves"]:
-            move = scenario.move_index[m["move"]]
-            out.append(f"- {scenario.turn_label(m['turn'])}, {scenario.team_index[m['team']].name}, "
-                       f"“{move.label}”: {m['with']:.0%} with it, {m['without']:.0%} without ({m['effect']:+.0%})")
-    return out + [""]
-
-
-# -- HTML -----------------------------------------------------------------------------------
-CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       color: #111; background: #fff; line-height: 1.45; }
-h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #eee; }
-.chart { margin: 0.5rem 0 1.5rem; }
-.met { font-weight: bold; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } .chart { page-break-inside: avoid; } }
-"""
-
-
-def _svg_chart(index: int, label: str, values: Sequence[float], low: float, high: float,
-               turns: Sequence[str]) -> str:
-    width, height, pad = 520, 140, 30
-    span = (high - low) or 1
-    n = max(len(values) - 1, 1)
-    points = [(pad + i * (width - 2 * pad) / n, height - pad - (v - low) / span * (height - 2 * pad))
-              for i, v in enumerate(values)]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#224"/>' for x, y in points)
-    desc = ", ".join(f"{t}: {fmt_number(v)}" for t, v in zip(turns, values))
-    e = html.escape
-    return (f'<svg class="chart" role="img" aria-labelledby="t{index} d{index}" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}">'
-            f'<title id="t{index}">{e(label)}</title><desc id="d{index}">{e(desc)}</desc>'
-            f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>'
-            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
-            f'<text x="4" y="{pad + 4}" font-size="11">{fmt_number(high)}</text>'
-            f'<text x="4" y="{height - pad}" font-size="11">{fmt_number(low)}</text>'
-            f'<polyline points="{path}" fill="none" stroke="#224" stroke-width="2"/>{dots}</svg>')
-
-
-def _code(text: str) -> str:
-    """Escape for HTML, turning `conditions` into <code>."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-
-
-def to_html(data: dict[str, Any]) -> str:
-    """One self-contained page: no scripts, no external files; charts carry their data as text."""
-    scenario: Scenario = data["scenario"]
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>After-action report: {e(scenario.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>After-action report: {e(scenario.title)}</h1>", f"<p><em>{_code(data['note'])}</em></p>",
-           "<h2>Overview</h2>",
-           "<table><tbody>",
-           f"<tr><th scope=\"row\">Scenario</th><td>{e(scenario.title)} ({scenario.turns} turns of {e(scenario.turn_length)})</td></tr>",
-           f"<tr><th scope=\"row\">Date</th><td>{e(data['date'])}</td></tr>",
-           f"<tr><th scope=\"row\">Seed</th><td>{data['seed']}</td></tr>", "</tbody></table>",
-           "<table><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Played by</th></tr></thead><tbody>"]
-    out += [f"<tr><td>{e(n)}</td><td>{e(w)}</td></tr>" for n, w in data["teams"]]
-    out += ["</tbody></table>"]
-    title, why = data["outcome"]
-    out += ["<h2>Outcome</h2>", f"<p><strong>{e(title)}</strong>. {_code(why)}</p>", "<h2>Timeline</h2>"]
-    for record in data["records"]:
-        out.append(f"<h3>{e(scenario.turn_label(record.turn))}</h3><ul>")
-        for team in scenario.teams:
-            order = record.orders.get(team.id)
-            if order is None:
-                continue
-            line = f"<li><strong>{e(team.name)}</strong>: {e(_order_line(scenario, data['audience'], order))}"
-            if order.rationale:
-                line += f" — rationale: “{e(order.rationale)}”"
-            if order.reason:
-                line += f" — computer's reason: {e(reason_words(order.reason))}"
-            out.append(line + "</li>")
-        for event in record.events:
-            if event.kind != "move":
-                out.append(f"<li>{e(event_line(scenario, event))}</li>")
-        out.append("</ul>")
-    out.append("<h2>Meters</h2>")
-    labels = ["start"] + [scenario.turn_label(r.turn) for r in data["records"]]
-    shown = [m for m in scenario.meters if m.id in data["meters"]]
-    for index, meter in enumerate(shown):
-        values = data["meters"][meter.id]
-        out.append(f"<h3>{e(meter.label)}</h3>")
-        out.append(_svg_chart(index, meter.label, values, meter.min, meter.max, labels))
-    out += ["<table><thead><tr><th scope=\"col\">Meter</th>"]
-    out += [f"<th scope=\"col\">{e(label)}</th>" for label in labels]
-    out.append("</tr></thead><tbody>")
-    for meter in shown:
-        cells = "".join(f"<td>{fmt_number(v)}</td>" for v in data["meters"][meter.id])
-        out.append(f"<tr><th scope=\"row\">{e(meter.label)}</th>{cells}</tr>")
-    out += ["</tbody></table>", "<h2>Objectives</h2>"]
-    for team, items, points, total in data["objectives"]:
-        out.append(f"<h3>{e(team.name)}: {points if points is not None else '?'} of {total} points</h3><ul>")
-        for objective, met in items:
-            out.append(f"<li><span class=\"met\">{e(met_words(met))}</span>: {e(objective.text)}</li>")
-        out.append("</ul>")
-    decisive = data["decisive"]
-    out.append("<h2>Decisive moments</h2>")
-    if decisive["forced"]:
-        out.append("<p>The facilitator chose the ending: it was not caused by the teams' moves, so no move is "
-                   "credited with it.</p>")
-    elif decisive["turns"]:
-        out.append(f"<p>From the start of each turn, the rest of the exercise was replayed {decisive['replays']} "
-                   "times by computer players (random legal moves); the figure is the share of replays that "
-                   f"reached the actual ending.{e(_known_note(data))}</p>")
-        out.append("<table><thead><tr><th scope=\"col\">Turn</th><th scope=\"col\">Chance before</th>"
-                   "<th scope=\"col\">Chance after</th><th scope=\"col\">Change</th></tr></thead><tbody>")
-        for t in decisive["turns"]:
-            out.append(f"<tr><td>{e(scenario.turn_label(t['turn']))}</td><td>{t['before']:.0%}</td>"
-                       f"<td>{t['after']:.0%}</td><td>{t['change']:+.0%}</td></tr>")
-        out.append("</tbody></table>")
-        if decisive["moves"]:
-            out.append("<p>The moves that moved it most (the same turn replayed without the move):</p><ul>")
-            for m in decisive["moves"]:
-                move = scenario.move_index[m["move"]]
-                out.append(f"<li>{e(scenario.turn_label(m['turn']))}, {e(scenario.team_index[m['team']].name)}, "
-                           f"“{e(move.label)}”: {m['with']:.0%} with it, {m['without']:.0%} without "
-                           f"({m['effect']:+.0%})</li>")
-            out.append("</ul>")
-    else:
-        out.append("<p>No decisive-moment analysis: the exercise has no scenario ending yet (or it was not asked for).</p>")
-    out += ["<h2>Hot wash</h2>", "<ol>"] + [f"<li>{e(q)}</li>" for q in data["hot_wash"]] + ["</ol>"]
-    out += ["<h2>Sources</h2>", "<ul>"]
-    for source in scenario.sources:
-        parts = [e(p) for p in (source.author, source.title, source.publisher, source.date) if p]
-        out.append(f"<li>{', '.join(parts)}</li>")
-    out += ["</ul>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
