@@ -4,10 +4,12 @@ headless Chromium at desktop and phone width, and Chromium's print to PDF on A4 
 Run:  .venv/bin/python scripts/check_report.py            (exit 0: every check passed)
       .venv/bin/python scripts/check_report.py --keep DIR  (keep the reports, PDFs and page texts)
 
-Three reports are checked: the flagship's room report of a scripted game
-(`ttx run sequencing_2018 --seed 1 --orders .../verified_roadmap.toml`), and the facilitator's and
-the room's reports of a game with every facilitator action (overrides, an inject fired by hand,
-hand-overs, the timer, undo, and an ending chosen with a reason).
+Four reports are checked: the flagship's room report of a scripted game
+(`ttx run sequencing_2018 --seed 1 --orders .../verified_roadmap.toml`, ending on turn 5), the
+facilitator's and the room's reports of a game with every facilitator action (overrides, an inject
+fired by hand, hand-overs, the timer, undo, and an ending chosen with a reason), and the room's
+report of a scripted game that runs all eight turns (its meter table is the widest). Or name HTML
+files to check those instead.
 
 Checks, each of which must find nothing:
 - Nu HTML checker (`vnu-jar`, Java): errors;
@@ -135,12 +137,15 @@ def make_reports(folder: Path) -> dict[str, Path]:
     ttx("run", "sequencing_2018", "--seed", "1", "--orders", str(FLAGSHIP_ORDERS), "--journal", str(flagship))
     eventful = folder / "eventful.jsonl"
     eventful_session(eventful)
-    reports = {"flagship, room": (flagship, "room"), "eventful, facilitator": (eventful, "facilitator"),
-               "eventful, room": (eventful, "room")}
+    eight = folder / "eight_turns.jsonl"
+    ttx("run", "sequencing_2018", "--seed", "1", "--orders", str(FLAGSHIP_ORDERS.with_name("frozen_stalemate.toml")),
+        "--journal", str(eight))
+    reports = {"flagship, room": (flagship, "room", "100"), "eventful, facilitator": (eventful, "facilitator", "0"),
+               "eventful, room": (eventful, "room", "0"), "eight turns, room": (eight, "room", "10")}
     out = {}
-    for name, (journal, audience) in reports.items():
-        path = folder / (name.replace(", ", "-") + ".html")
-        ttx("report", str(journal), "--format", "html", "--audience", audience, "-o", str(path))
+    for name, (journal, audience, replays) in reports.items():
+        path = folder / (name.replace(", ", "-").replace(" ", "_") + ".html")
+        ttx("report", str(journal), "--format", "html", "--audience", audience, "--replays", replays, "-o", str(path))
         out[name] = path
     return out
 
@@ -238,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tools", type=Path, default=default_tools(), help="where the npm packages are kept")
     parser.add_argument("--keep", type=Path, help="write the reports, PDFs and page texts here")
+    parser.add_argument("html", nargs="*", type=Path, help="check these HTML files instead of making reports")
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -253,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         for old in folder.glob("*.jsonl"):
             old.unlink()
         clock = time.perf_counter()
-        reports = make_reports(folder)
+        reports = {p.name: p.resolve() for p in args.html} if args.html else make_reports(folder)
         timings["reports"] = time.perf_counter() - clock
         clock = time.perf_counter()
         nu = nu_errors(tools["vnu"], list(reports.values()))
