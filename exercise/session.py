@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -64,6 +64,22 @@ from exercise.engine import (
     override,
     resolve_turn,
 )
+
+class TurnTimer(NamedTuple):
+    """Where the turn timer stands: the phase of the turn, seconds left (None: no timer), paused."""
+
+    phase: str  # briefing, deliberation, reveal, ended
+    left: float | None
+    paused: bool
+
+    @property
+    def running(self) -> bool:
+        return self.phase == "deliberation" and self.left is not None and not self.paused
+
+    @property
+    def up(self) -> bool:
+        return self.phase == "deliberation" and self.left is not None and self.left <= 0
+
 
 class OutOfTurn(JournalError):
     """An entry for a turn the session has left (another seat or host moved it on first)."""
@@ -339,7 +355,8 @@ class Session:
         return self.fold.mode
 
     @property
-    def timer(self) -> int:
+    def timer_minutes(self) -> int:
+        """The turn timer's length set at the start, in minutes (0: none)."""
         return self.fold.timer
 
     @property
@@ -379,37 +396,62 @@ class Session:
                 return entry
         return None
 
-    def timer_left(self, now: float | None = None) -> tuple[float | None, bool]:
-        """The turn timer as the journal tells it: (seconds left, or None for no timer; paused or not).
+    def timer(self, now: float | None = None) -> TurnTimer:
+        """The turn timer as the journal tells it, the same in every process and after a resume.
 
-        The turn began at its start, resolve or undo; extensions add, pauses stop the clock.
-        Every seat computes the same countdown from the same entries.
+        It counts deliberation only: from when the facilitator opens the turn (a `screen`
+        entry, "board", after the briefing or the reveal) until the orders are revealed.
+        Pauses stop it; an extension adds to what is left, or, once time is up, starts again
+        from the moment it was given.
         """
         now = time.time() if now is None else now
-        minutes = float(self.timer)
-        began: float | None = None
-        paused_at: float | None = None
-        paused_for = 0.0
+        deadline: float | None = None
+        paused_left: float | None = None
+        phase = "briefing"
+        extra = 0.0  # minutes added before deliberation began
         for entry in self.entries:
             if isinstance(entry, (Start, Resolve, Undo)):
-                began, paused_at, paused_for, minutes = _epoch(entry.at), None, 0.0, float(self.timer)
-            elif isinstance(entry, Timer) and began is not None:
+                deadline, paused_left, extra = None, None, 0.0
+                phase = "briefing" if isinstance(entry, Start) else "reveal"
+            elif isinstance(entry, End):
+                deadline, paused_left, phase = None, None, "ended"
+            elif isinstance(entry, Screen) and entry.show == "board" and phase in ("briefing", "reveal"):
+                phase = "deliberation"
+                total = self.timer_minutes * 60 + extra * 60
+                deadline = _epoch(entry.at) + total if total > 0 else None
+            elif isinstance(entry, Timer):
                 at = _epoch(entry.at)
-                if entry.action == "extend" and minutes <= 0:  # a timer started mid-turn
-                    began, minutes, paused_for = at, float(entry.minutes), 0.0
-                elif entry.action == "extend":
-                    minutes += entry.minutes
-                elif entry.action == "pause" and paused_at is None:
-                    paused_at = at
-                elif entry.action == "resume" and paused_at is not None:
-                    paused_for += at - paused_at
-                    paused_at = None
-        if began is None or minutes <= 0:
-            return None, False
-        end = began + minutes * 60 + paused_for
-        if paused_at is not None:
-            return max(0.0, end - paused_at), True
-        return max(0.0, end - now), False
+                if entry.action == "extend":
+                    if phase != "deliberation":
+                        extra += entry.minutes
+                    elif paused_left is not None:
+                        paused_left += entry.minutes * 60
+                    else:
+                        deadline = max(deadline if deadline is not None else at, at) + entry.minutes * 60
+                elif entry.action == "pause" and deadline is not None:
+                    paused_left, deadline = max(0.0, deadline - at), None
+                elif entry.action == "resume" and paused_left is not None:
+                    deadline, paused_left = at + paused_left, None
+        if self.state.outcome is not None:
+            phase = "ended"
+        if phase != "deliberation":
+            total = (self.timer_minutes + extra) * 60
+            return TurnTimer(phase, float(total) if total > 0 and phase != "ended" else None, False)
+        if paused_left is not None:
+            return TurnTimer(phase, paused_left, True)
+        if deadline is None:
+            return TurnTimer(phase, None, False)
+        return TurnTimer(phase, max(0.0, deadline - now), False)
+
+    def timer_left(self, now: float | None = None) -> tuple[float | None, bool]:
+        """(seconds left, or None for no timer; whether it is stopped: paused, or not counting yet)."""
+        timer = self.timer(now)
+        return timer.left, timer.paused or timer.phase != "deliberation"
+
+    @property
+    def deliberating(self) -> bool:
+        """Whether the facilitator has opened this turn's deliberation (left the briefing or the reveal)."""
+        return self.timer().phase == "deliberation"
 
     def waiting_for(self) -> list[str]:
         """Teams that have not yet submitted an order this turn."""

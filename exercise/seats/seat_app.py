@@ -137,10 +137,11 @@ class RoomScreen(Screen[None]):
 
     def refresh_clock(self) -> None:
         session = self.app.exercise.session  # type: ignore[attr-defined]
-        left, paused = session.timer_left()
-        text = clock_text(left, paused)
-        self.query_one("#room-clock", Digits).update(text)
-        self.query_one("#room-clock", Digits).set_class(paused, "paused")
+        timer = session.timer()
+        clock = self.query_one("#room-clock", Digits)
+        clock.update(clock_text(timer.left, timer.paused))
+        clock.set_class(not timer.running, "paused")
+        clock.set_class(timer.up, "up")
 
     def refresh_board(self) -> None:
         app = self.app
@@ -191,7 +192,8 @@ class SeatApp(TtxApp):
     #room-top { height: auto; }
     #room-title { width: 1fr; }
     #room-clock { width: auto; margin: 0 2; }
-    #room-clock.paused { color: $warning; }
+    #room-clock.paused { color: $text-muted; }
+    #room-clock.up { color: $error; }
     #room-teams { height: auto; max-height: 12; }
     #seat-status { height: auto; color: $accent; margin: 0 1; }
     """
@@ -380,13 +382,14 @@ class SeatApp(TtxApp):
         if self.exercise is None:
             self.clock = ""
             return
-        left, paused = self.exercise.session.timer_left()
-        if left is None:
+        timer = self.exercise.session.timer()
+        if timer.left is None or timer.phase == "ended":
             self.clock = ""
-        elif left <= 0:
+        elif timer.up:
             self.clock = "Time is up"
         else:
-            self.clock = f"⏱ {clock_text(left, paused)}" + (" (paused)" if paused else "")
+            suffix = " (paused)" if timer.paused else "" if timer.phase == "deliberation" else " (not started)"
+            self.clock = f"⏱ {clock_text(timer.left, timer.paused)}{suffix}"
 
     # -- what a seat may do ------------------------------------------------------------
     def submit(self, order: Order) -> None:

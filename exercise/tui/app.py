@@ -87,8 +87,8 @@ class TtxApp(Refusals, App[None]):
         self.exercise: Exercise | None = None
         # Whether the facilitator has typed the PIN since a team last had the keyboard.
         self.unlocked = False
-        self.deadline: float | None = None
-        self.paused_left: float | None = None
+        self.time_up_shown = False  # the facilitator was asked what to do at this turn's zero
+        self.time_up_rung = False  # the bell rang for it
         # Chosen before the first frame: switching theme after mounting restyles every widget.
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if high_contrast else CALM
@@ -234,7 +234,7 @@ class TtxApp(Refusals, App[None]):
         self._reset_to_home()
         self.exercise = None
         self.unlocked = False
-        self.deadline = self.paused_left = None
+        self.time_up_shown = self.time_up_rung = False
         self.clock = ""
         self.state = None
 
@@ -244,11 +244,11 @@ class TtxApp(Refusals, App[None]):
         from exercise.tui.screens.ending import EndingScreen
         from exercise.tui.screens.turn import TurnScreen
 
-        from exercise.tui.screens.reveal import RevealScreen
-
-        if (self.exercise is not None and self.exercise.session.shared and isinstance(self.screen, RevealScreen)
-                and self.state is not None and self.state.outcome is None):
-            self.exercise.session.show("board")  # the projectors leave the reveal with the facilitator
+        if (self.exercise is not None and self.state is not None and self.state.outcome is None
+                and not self.exercise.session.deliberating):
+            # The facilitator opens the turn: its timer starts, and projectors leave the reveal.
+            self.exercise.session.show("board")
+            self._restart_timer()
         self._reset_to_home()
         if self.state is not None and self.state.outcome is not None:
             self.push_screen(EndingScreen())
@@ -308,31 +308,27 @@ class TtxApp(Refusals, App[None]):
         self.state = self.exercise.session.state
 
     # -- the turn timer ----------------------------------------------------------------
+    # The timer is journaled (session.timer()): it counts deliberation only, survives a
+    # resume, and every projector of a served session shows the same countdown.
     def _restart_timer(self) -> None:
-        minutes = self.exercise.timer_minutes if self.exercise else 0
-        self.paused_left = None
-        self.deadline = time.monotonic() + minutes * 60 if minutes else None
+        self.time_up_shown = self.time_up_rung = False
         self._tick()
 
     def timer_pause(self) -> None:
-        if self.deadline is not None:
-            self.paused_left = max(0.0, self.deadline - time.monotonic())
-            self.deadline = None
-            self._journal_timer("pause")
-        elif self.paused_left is not None:
-            self.deadline = time.monotonic() + self.paused_left
-            self.paused_left = None
+        """Pause a running timer, or resume a paused one."""
+        if self.exercise is None:
+            return
+        timer = self.exercise.session.timer()
+        if timer.paused:
             self._journal_timer("resume")
+        elif timer.running:
+            self._journal_timer("pause")
         self._tick()
 
     def timer_extend(self, minutes: int) -> None:
-        if self.deadline is not None:
-            self.deadline += minutes * 60
-        elif self.paused_left is not None:
-            self.paused_left += minutes * 60
-        else:
-            self.deadline = time.monotonic() + minutes * 60
+        """Add minutes: to what is left, or, once time is up, from now."""
         self._journal_timer("extend", minutes)
+        self.time_up_shown = self.time_up_rung = False
         self._tick()
 
     def _journal_timer(self, action: str, minutes: int = 0) -> None:
@@ -356,27 +352,39 @@ class TtxApp(Refusals, App[None]):
         self.sub_title = f"{scenario.title} — {where}" + (f" — {self.clock}" if self.clock else "")
 
     def _tick(self) -> None:
-        if self.exercise is not None and self.exercise.session.shared:
-            # Seats: the countdown every projector shows, from the journaled timer entries.
-            left, paused = self.exercise.session.timer_left()
-            self.deadline = None if left is None or paused else time.monotonic() + left
-            self.paused_left = left if paused else None
-        if self.paused_left is not None:
-            left = self.paused_left
-            suffix = " (paused)"
-        elif self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            suffix = ""
-        else:
+        if self.exercise is None:
             self.clock = ""
             return
-        if left <= 0:
-            if not self.clock.startswith("Time is up"):
-                self.notify("Time is up for this turn.", title="Timer", severity="warning")
-            self.clock = "Time is up"
+        timer = self.exercise.session.timer()
+        if timer.left is None or timer.phase == "ended":
+            self.clock = ""
             return
-        minutes, seconds = divmod(int(left), 60)
+        if timer.up:
+            self.clock = "Time is up"
+            self.time_is_up()
+            return
+        minutes, seconds = divmod(int(timer.left + 0.999), 60)
+        suffix = " (paused)" if timer.paused else "" if timer.phase == "deliberation" else " (not started)"
         self.clock = f"⏱ {minutes:02d}:{seconds:02d}{suffix}"
+
+    def time_is_up(self) -> None:
+        """Time ran out: a bell and a flash once, and the facilitator chooses on the turn screen.
+
+        While a team has the keyboard (hot-seat) the question waits for the turn screen.
+        """
+        from exercise.tui.screens.turn import TurnScreen
+
+        if not self.time_up_rung:
+            self.time_up_rung = True
+            self.bell()
+            screen = self.screen
+            screen.add_class("time-up")
+            self.set_timer(1.5, lambda: screen.remove_class("time-up"))
+            if not isinstance(screen, TurnScreen):
+                self.notify("Time is up for this turn.", title="Timer", severity="warning", timeout=8)
+        if not self.time_up_shown and isinstance(self.screen, TurnScreen):
+            self.time_up_shown = True
+            self.screen.time_is_up()
 
     # -- who is looking --------------------------------------------------------------
     def seat(self) -> Audience | None:

@@ -33,7 +33,7 @@ class Exercise:
 
     @property
     def timer_minutes(self) -> int:
-        return self.session.timer
+        return self.session.timer_minutes
 
     @property
     def pin(self) -> str:

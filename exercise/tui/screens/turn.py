@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import Digits, DataTable, Footer, Header, Label, Static
 
 from exercise.engine import ROOM, IllegalOrder, Order, State, observe
 from exercise.play import choose, controllers_for
@@ -43,7 +45,9 @@ class TurnScreen(Refusals, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="turn"):
-            yield Static("", id="turn-title", classes="screen-title")
+            with Horizontal(id="turn-top"):
+                yield Static("", id="turn-title", classes="screen-title")
+                yield Digits("", id="turn-clock")
             yield Label("This turn's injects", classes="section-title")
             yield Static("", id="turn-injects", markup=False)
             yield Label("Orders", classes="section-title")
@@ -55,6 +59,7 @@ class TurnScreen(Refusals, Screen):
         table = self.query_one("#teams", DataTable)
         table.add_columns("Team", "Played by", "Orders")
         self.watch(self.app, "state", self._refresh, init=True)
+        self.watch(self.app, "clock", self._show_clock, init=True)
         if getattr(self.app, "serve_info", None) is not None:  # seats come and go between events
             self.set_interval(2.0, lambda: self._refresh(self.app.state))  # type: ignore[attr-defined]
         table.focus()
@@ -62,6 +67,48 @@ class TurnScreen(Refusals, Screen):
     @property
     def exercise(self):
         return self.app.exercise  # type: ignore[attr-defined]
+
+    def _show_clock(self, clock: str) -> None:
+        """The countdown, large enough to read on the projector; hidden when there is no timer."""
+        digits = self.query_one("#turn-clock", Digits)
+        timer = self.exercise.session.timer() if self.exercise is not None else None
+        digits.display = bool(clock)
+        if timer is None or timer.left is None:
+            return
+        minutes, seconds = divmod(int(timer.left + 0.999), 60)
+        digits.update(f"{minutes:02d}:{seconds:02d}")
+        digits.set_class(timer.paused or timer.phase != "deliberation", "paused")
+        digits.set_class(timer.up, "up")
+
+    def time_is_up(self) -> None:
+        """At zero the facilitator chooses: more time, or close orders with what is in."""
+        from exercise.tui.screens.time_up import TimeUpScreen
+
+        waiting = [t for t in self.exercise.session.waiting_for() if self.exercise.is_human(t)]
+        scenario = self.exercise.scenario
+        names = [scenario.team_index[t].name for t in waiting]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "extend1":
+                self.app.timer_extend(1)  # type: ignore[attr-defined]
+            elif choice == "extend5":
+                self.app.timer_extend(5)  # type: ignore[attr-defined]
+            elif choice == "close":
+                self.close_orders()
+
+        self.app.push_screen(TimeUpScreen(names), chosen)
+
+    def close_orders(self) -> None:
+        """Orders close with what is in: the teams of people that sent nothing pass; then the reveal."""
+        for team in self.exercise.session.waiting_for():
+            if self.exercise.is_human(team):
+                self.exercise.session.submit(Order(team, ()), by="nobody: orders closed")
+        self.app.state = self.exercise.session.state  # type: ignore[attr-defined]
+        if self.exercise.session.waiting_for():
+            self.notify("The computer is still choosing; press r once it is in.")
+            return
+        self.close_asked = time.monotonic()  # the reveal goes ahead without asking again
+        self.action_reveal()
 
     def refusal(self, action: str) -> str | None:
         if action == "hand_over" and self.exercise is not None and self.exercise.solo_team is not None:
@@ -246,8 +293,6 @@ class TurnScreen(Refusals, Screen):
 
         waiting = self.exercise.session.waiting_for()
         if waiting and self.exercise.mode == "seats" and all(self.exercise.is_human(t) for t in waiting):
-            import time
-
             scenario = self.app.state.scenario  # type: ignore[attr-defined]
             names = ", ".join(scenario.team_index[t].name for t in waiting)
             if time.monotonic() - self.close_asked > 6:
