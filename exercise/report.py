@@ -326,9 +326,12 @@ def _meter_cells(scenario: Scenario, before: dict[str, float], after: dict[str, 
     return " · ".join(cells)
 
 
-def timeline(session: Session, audience: Audience) -> list[TurnView]:
+def timeline(session: Session, audience: Audience,
+             played: dict[str, dict[int, str]] | None = None) -> list[TurnView]:
+    """Each resolved turn as the audience may know it, then the turn the exercise is in if anything
+    happened in it (injects at its start, the facilitator's actions, the ending)."""
     scenario = session.scenario
-    played = players_by_turn(session)
+    played = players_by_turn(session) if played is None else played
     out = []
     for raw in session.records:
         record = project_record(scenario, audience, raw)
@@ -781,7 +784,7 @@ def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -
         outcome_text=text,
         outcome_why=why,
         actions=tuple(facilitator_actions(session, audience)),
-        timeline=tuple(timeline(session, audience)),
+        timeline=tuple(timeline(session, audience, played)),
         columns=tuple(columns),
         meters=tuple(meters(session, audience, columns)),
         objectives=objectives,

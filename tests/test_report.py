@@ -388,6 +388,44 @@ def test_the_rooms_version_hides_the_facilitators_secret_actions(eventful):
     assert "A note for Pyongyang only" not in washington and "engineers had a good month" not in washington
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_facilitator_actions_never_show_an_audience_what_it_may_not_know(seed):
+    """The secrecy property of tests/test_secrecy.py on games with every facilitator action: overrides
+    of the hidden stockpile and of Bravo's hidden alarm (their reasons are words only those who see
+    them may read), Alpha's private briefing fired by hand, an ad-hoc inject for Alpha, Alpha handed
+    to the computer and back, a turn undone, and an ending chosen with a reason."""
+    from test_secrecy import LEAKY, audiences, forbidden
+
+    from exercise.play import computers, session_turn
+
+    scenario = load_scenario(LEAKY)
+    session = Session.start(scenario, seed, None)
+    bots = computers(scenario, {t.id: "random" for t in scenario.teams})
+    session.override("zebra_stockpile", 40, "Zanzibar tallies")
+    session.override("xylo_alarm", True, "Wombat sighting")
+    session_turn(session, bots)
+    session.fire_inject("briefing_alpha")
+    session.fire_inject(title="Quokka memo", text="Numbat details.", to=["alpha"])
+    session.set_player("alpha", "computer:random")
+    session_turn(session, bots)
+    session.undo()
+    session.resolve()
+    session.set_player("alpha", "human")
+    if session.state.outcome is None:
+        session.end("Out of time", None)
+    private = {"alpha": {"Zanzibar tallies", "Quokka memo", "Numbat details"}, "bravo": {"Wombat sighting"}}
+    for audience in audiences(scenario):
+        banned = forbidden(scenario, audience) | {w for team, words in private.items() if audience.team != team
+                                                  for w in words}
+        for text in both(session, audience):
+            text = html.unescape(text)
+            assert [] == sorted(w for w in banned if w in text), str(audience)
+            assert all(w in text for w in private.get(audience.team or "", ())), str(audience)  # its own, it sees
+        assert "Alpha: handed from people to the computer (random)" in markdown(build(session, 0, audience))
+    full = "\n".join(both(session, FACILITATOR))
+    assert all(w in html.unescape(full) for words in private.values() for w in words)
+
+
 def test_a_report_of_a_session_not_yet_played_shows_the_start_and_now():
     scenario = load_scenario(FLAGSHIP)
     session = Session.start(scenario, 1, None)
