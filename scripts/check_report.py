@@ -190,13 +190,19 @@ def _squash(text: str) -> str:
 
 
 def stranded(pages: list[str], headings: list[str]) -> list[str]:
-    """Pages whose text ends with a heading: the heading is the last thing on the page."""
+    """Pages whose last lines are a heading, whole: the heading is the last thing on the page.
+
+    A heading is matched from the start of a line (one wrapped over up to three lines is joined),
+    so a paragraph that merely ends with the same words as a heading is not taken for it.
+    """
+    known = {h for h in headings if h}
     found = []
     for number, text in enumerate(pages[:-1], 1):
-        flat = _squash(text)
-        for heading in headings:
-            if heading and flat.endswith(heading):
-                found.append(f"page {number} ends with “{heading}”")
+        lines = [_squash(line) for line in text.splitlines() if line.strip()]
+        for k in (1, 2, 3):
+            tail = " ".join(lines[-k:])
+            if tail in known:
+                found.append(f"page {number} ends with “{tail}”")
                 break
     return found
 

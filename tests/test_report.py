@@ -502,6 +502,13 @@ def _tools_missing() -> list[str]:
     return missing + ([] if Path(check_report.CHROMIUM).exists() else [check_report.CHROMIUM])
 
 
+def test_the_print_check_finds_a_heading_left_at_the_bottom_of_a_page():
+    pages = ["Timeline\n  Turn 3 (August\n  2018)\n", "Orders\n - Washington: …\n  raises Alliance rift\n", "Sources"]
+    headings = ["Timeline", "Turn 3 (August 2018)", "Alliance rift", "Sources"]
+    assert ["page 1 ends with “Turn 3 (August 2018)”"] == check_report.stranded(pages, headings)
+    assert [] == check_report.stranded(pages[1:], headings)  # words that end a paragraph are not a heading
+
+
 def test_the_html_report_passes_the_nu_checker_axe_and_the_print_checks():
     """scripts/check_report.py: 0 Nu errors, 0 axe violations at 1280 and 360 px, no horizontal
     overflow on a phone or on A4 or Letter paper, and no heading left at the bottom of a printed page.
