@@ -189,6 +189,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+FOOTER = re.compile(r"Page \d+ of \d+")
+
+
 def stranded(pages: list[str], headings: list[str]) -> list[str]:
     """Pages whose last lines are a heading, whole: the heading is the last thing on the page.
 
@@ -199,6 +202,8 @@ def stranded(pages: list[str], headings: list[str]) -> list[str]:
     found = []
     for number, text in enumerate(pages[:-1], 1):
         lines = [_squash(line) for line in text.splitlines() if line.strip()]
+        while lines and FOOTER.fullmatch(lines[-1]):  # the page's margin box, not its content
+            lines.pop()
         for k in (1, 2, 3):
             tail = " ".join(lines[-k:])
             if tail in known:

@@ -503,7 +503,8 @@ def _tools_missing() -> list[str]:
 
 
 def test_the_print_check_finds_a_heading_left_at_the_bottom_of_a_page():
-    pages = ["Timeline\n  Turn 3 (August\n  2018)\n", "Orders\n - Washington: …\n  raises Alliance rift\n", "Sources"]
+    pages = ["Timeline\n  Turn 3 (August\n  2018)\n\n       Page 1 of 3\n", "Orders\n - Washington: …\n  raises Alliance rift\n",
+             "Sources"]
     headings = ["Timeline", "Turn 3 (August 2018)", "Alliance rift", "Sources"]
     assert ["page 1 ends with “Turn 3 (August 2018)”"] == check_report.stranded(pages, headings)
     assert [] == check_report.stranded(pages[1:], headings)  # words that end a paragraph are not a heading
