@@ -547,7 +547,7 @@ def meter_columns(session: Session, audience: Audience) -> list[Column]:
         else:
             columns.append(Column("Now", f"now, during {during}"))
     elif not session.records:
-        columns.append(Column("Now", "now"))
+        columns.append(Column("End", "when the exercise ended") if session.state.outcome else Column("Now", "now"))
     return columns
 
 
