@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-JOURNAL_VERSION = 2  # 2: each chance move draws from its own stream (1: one stream per turn)
+JOURNAL_VERSION = 3  # 3: handing a team back to people withdraws the computer's order; 2: each chance move
+# draws from its own stream (1: one stream per turn)
 
 
 def sessions_dir() -> Path:

@@ -46,6 +46,7 @@ from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-export
     Timer,
     Undo,
     entry_from_json,
+    is_computer,
     normalize_player,
     order_from_json,
     order_to_json,
@@ -119,6 +120,7 @@ class Fold:
     timer: int = 0
     pin: str = ""  # the facilitator PIN's salted hash, or "" when none was set
     started_at: str = ""
+    version: int = JOURNAL_VERSION  # the journal format it was started with (older ones replay as they were)
 
 
 def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
@@ -128,7 +130,7 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
         players.update({t: normalize_player(p) for t, p in entry.players.items()})
         draws = 1 if entry.version < 2 else 2  # a journal replays with the draws it was played with
         return Fold(initial_state(scenario, entry.seed, draws), entry.seed, players=MappingProxyType(players),
-                    mode=entry.mode, timer=entry.timer, pin=entry.pin, started_at=entry.at)
+                    mode=entry.mode, timer=entry.timer, pin=entry.pin, started_at=entry.at, version=entry.version)
     if fold is None:
         raise JournalError("the journal does not begin with a start event")
     state = fold.state
@@ -161,8 +163,13 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
     if isinstance(entry, PlayerSet):
         if entry.team not in scenario.team_index:
             raise ValueError(f"no team named '{entry.team}'")
-        return attrs.evolve(fold, players=MappingProxyType({**fold.players,
-                                                            entry.team: normalize_player(entry.player)}))
+        player = normalize_player(entry.player)
+        pending = fold.pending
+        if (fold.version >= 3 and not is_computer(player) and is_computer(fold.players.get(entry.team, "human"))
+                and entry.team in pending):
+            # Handed back to people: the computer's order for this turn is withdrawn, theirs to choose.
+            pending = MappingProxyType({t: o for t, o in pending.items() if t != entry.team})
+        return attrs.evolve(fold, players=MappingProxyType({**fold.players, entry.team: player}), pending=pending)
     return fold  # the timer, and entries of a newer version: kept, and ignored
 
 
@@ -447,6 +454,15 @@ class Session:
         """(seconds left, or None for no timer; whether it is stopped: paused, or not counting yet)."""
         timer = self.timer(now)
         return timer.left, timer.paused or timer.phase != "deliberation"
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether the last thing done to the exercise was an undo (a redo resolves the same orders again)."""
+        for entry in reversed(self.entries):
+            if isinstance(entry, (Screen, Timer)):
+                continue
+            return isinstance(entry, Undo)
+        return False
 
     @property
     def deliberating(self) -> bool:

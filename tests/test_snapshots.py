@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from exercise.cli import build_app
-from tui_helpers import settle, tick_moves
+from tui_helpers import settle, tick_moves, submit_orders
 
 SIZE = (100, 32)
 
@@ -25,7 +25,7 @@ def flagship():
 
 async def to_turn(pilot):
     await settle(pilot)
-    await pilot.press("ctrl+s")
+    await submit_orders(pilot)
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -38,7 +38,7 @@ def test_home_screen(snap_compare):
 def test_briefing_screen(snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
 
     assert snap_compare(flagship(), terminal_size=SIZE, run_before=run_before)
@@ -74,7 +74,7 @@ def test_reveal_screen(snap_compare):
             await pilot.press("enter")
             await settle(pilot)
             await tick_moves(pilot, moves)
-            await pilot.press("ctrl+s")
+            await submit_orders(pilot)
             await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

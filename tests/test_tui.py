@@ -10,7 +10,7 @@ from conftest import MINI
 from exercise.cli import build_app
 from exercise.render import reason_words
 from exercise.session import Session, list_sessions
-from tui_helpers import screen_text, settle, tick_moves
+from tui_helpers import screen_text, settle, tick_moves, submit_orders
 
 SIZE = (100, 32)
 
@@ -33,7 +33,7 @@ async def start_mini(pilot, mode: str = "hotseat") -> None:
         from textual.widgets import Select
 
         pilot.app.screen.query_one("#mode", Select).value = mode
-    await pilot.press("ctrl+s")
+    await submit_orders(pilot)
     await settle(pilot)
     assert "BriefingScreen" == screen_name(pilot.app)
     await pilot.press("enter")
@@ -55,8 +55,7 @@ async def hotseat_turn(pilot, orders: dict[str, list[str]], rationale: str = "")
         await tick_moves(pilot, moves)
         if rationale:
             app.screen.query_one("#rationale").value = rationale
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await submit_orders(pilot)  # a pass with nothing ticked is confirmed first
     assert "CurtainScreen" == screen_name(app)  # hand back to the facilitator
     await pilot.press("enter")
     await settle(pilot)
@@ -99,7 +98,7 @@ async def test_after_the_curtain_the_previous_team_is_not_on_screen():
         assert "Declare" in screen_text(app)  # Alpha's move list
         await tick_moves(pilot, ["declare"])
         app.screen.query_one("#rationale").value = "Alpha's secret reasoning"
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         assert "CurtainScreen" == screen_name(app)
         text = screen_text(app)
@@ -122,7 +121,7 @@ async def test_the_turn_screen_shows_who_is_in_but_never_what_they_ordered():
         await pilot.press("enter")
         await settle(pilot)
         await tick_moves(pilot, ["declare"])
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("escape")  # back to the facilitator instead of Bravo
         await settle(pilot)
@@ -143,7 +142,7 @@ async def test_facilitator_entry_mode_types_every_teams_orders_without_curtains(
             assert team == app.screen.team_id
             assert "entered by the facilitator" in screen_text(app)
             await tick_moves(pilot, moves)
-            await pilot.press("ctrl+s")
+            await submit_orders(pilot)
             await settle(pilot)
             assert "TurnScreen" == screen_name(app)
         await pilot.press("r")
@@ -179,6 +178,9 @@ async def test_an_override_and_an_undo_are_journaled_and_shown():
         await settle(pilot)
         await pilot.click("#undo")
         await settle(pilot)
+        assert "ConfirmScreen" == screen_name(app)  # undo asks first
+        await pilot.press("y")
+        await settle(pilot)
         assert 1 == app.state.turn
         assert {"a", "b"} == set(app.exercise.session.pending)
         assert "declare" not in app.state.history.count
@@ -197,7 +199,7 @@ async def test_resume_after_an_abrupt_stop_keeps_every_accepted_order(ttx_home):
         await settle(pilot)
         await tick_moves(pilot, ["declare"])
         app.screen.query_one("#rationale").value = "first move"
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         journal = app.exercise.journal_path
     # The app is gone without any goodbye: only the journal remains.
@@ -226,7 +228,7 @@ async def test_a_computer_team_hands_in_its_orders_by_itself():
         from textual.widgets import Select
 
         app.screen.query_one("#player-b", Select).value = "computer:doctrine"
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -248,7 +250,7 @@ async def test_help_is_one_key_away_on_every_screen():
             await pilot.press("escape")
             await settle(pilot)
             if screen_name(app) == "SetupScreen":
-                await pilot.press("ctrl+s")
+                await submit_orders(pilot)
             else:
                 await pilot.press("enter")
             await settle(pilot)
@@ -297,7 +299,7 @@ async def test_a_four_team_hot_seat_exercise_from_home_to_a_verified_roadmap():
         assert "SetupScreen" == screen_name(app)
         assert "The Sequencing Problem, 2018" in screen_text(app)
         app.screen.query_one("#seed").value = "1"  # the seed shown at setup, chosen by the facilitator
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -314,7 +316,7 @@ async def test_a_four_team_hot_seat_exercise_from_home_to_a_verified_roadmap():
                 for move, on in contingencies.items():
                     await make_contingent(pilot, move, on)
                     assert "only if" in screen_text(app)
-                await pilot.press("ctrl+s")
+                await submit_orders(pilot)
                 await settle(pilot)
             await pilot.press("enter")  # hand back to the facilitator
             await settle(pilot)
@@ -371,7 +373,7 @@ async def test_the_turn_timer_counts_down_in_the_header_and_pausing_is_journaled
         from textual.widgets import Select
 
         app.screen.query_one("#timer", Select).value = 5
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -411,7 +413,7 @@ async def test_solo_practice_against_the_doctrines_ends_with_the_turns_that_deci
             assert "TeamScreen" == screen_name(app)  # no curtain in solo practice
             assert "pyongyang" == app.screen.team_id
             await tick_moves(pilot, ["dprk_reaffirm_denuclearization"] if first else [])
-            await pilot.press("ctrl+s")
+            await submit_orders(pilot)
             await settle(pilot)
             await app.workers.wait_for_complete()
             await settle(pilot)
@@ -461,7 +463,7 @@ async def test_a_computer_player_thinking_never_freezes_the_screen(monkeypatch):
         from textual.widgets import Select
 
         app.screen.query_one("#player-b", Select).value = "computer:lookahead"
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -480,7 +482,7 @@ async def test_the_contingency_dialog_is_keyboard_first():
     app = build_app(["play", "sequencing_2018", "--seed", "3"])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         await pilot.press("enter", "n")
         await settle(pilot)
@@ -502,7 +504,7 @@ async def to_flagship_turn(pilot, mode: str = "hotseat") -> None:
         from textual.widgets import Select
 
         pilot.app.screen.query_one("#mode", Select).value = mode
-    await pilot.press("ctrl+s")
+    await submit_orders(pilot)
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -578,7 +580,7 @@ async def test_the_reveal_shows_nothing_of_a_secret_move():
             await settle(pilot)
             await tick_moves(pilot, moves)
             app.screen.query_one("#rationale").value = "Keep the deterrent"
-            await pilot.press("ctrl+s")
+            await submit_orders(pilot)
             await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
@@ -676,7 +678,7 @@ async def start_mini_with_pin(pilot, pin: str = PIN) -> None:
     setup = pilot.app.screen
     setup.query_one("#pin").value = pin
     setup.query_one("#pin-again").value = pin
-    await pilot.press("ctrl+s")
+    await submit_orders(pilot)
     await settle(pilot)
     assert "BriefingScreen" == screen_name(pilot.app)
     await pilot.press("enter")
@@ -845,7 +847,7 @@ async def test_the_setup_screen_says_what_no_pin_means_in_hot_seat_and_checks_a_
         setup.query_one("#pin-again").value = "2486"
         await settle(pilot)
         assert "any player at the keyboard" not in screen_text(app)
-        await pilot.press("ctrl+s")
+        await submit_orders(pilot)
         await settle(pilot)
         assert "SetupScreen" == screen_name(app)
         assert any("The two PINs differ" in n for n in notices(app))

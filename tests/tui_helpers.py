@@ -64,3 +64,12 @@ def notices(app) -> list[str]:
 def footer_keys(app) -> set[str]:
     """The keys the footer offers on the current screen: shown, and not disabled."""
     return {key for key, active in app.screen.active_bindings.items() if active.binding.show and active.enabled}
+
+
+async def submit_orders(pilot) -> None:
+    """Ctrl+S, and yes when the screen asks first (a pass with nothing ticked is confirmed)."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    if type(pilot.app.screen).__name__ == "ConfirmScreen":
+        await pilot.press("y")
+        await settle(pilot)

@@ -10,7 +10,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
-from exercise.engine import FACILITATOR, ROOM, Audience, Scenario, observe, sees_flag, sees_meter
+from exercise.engine import FACILITATOR, ROOM, Audience, IllegalOrder, Scenario, observe, sees_flag, sees_meter
 from exercise.render import audience_names, fmt_number, open_items
 from exercise.session import JournalError
 
@@ -90,7 +90,10 @@ class ConsoleScreen(ModalScreen[None]):
                         yield Button("Pause / resume timer", id="pause")
                         yield Button("+1 minute", id="extend1")
                         yield Button("+5 minutes", id="extend5")
-                    yield Button("Undo the last turn", id="undo", variant="warning")
+                    with Horizontal(classes="buttons"):
+                        yield Button("Undo the last turn", id="undo", variant="warning")
+                        yield Button("Redo the undone turn", id="redo",
+                                     disabled=not self.app.exercise.session.can_redo)  # type: ignore[attr-defined]
                     yield Select([(o.title, o.id) for o in scenario.outcomes],
                                  prompt="Ending (optional)", id="end-outcome")
                     yield Input(placeholder="Why end now?", id="end-reason")
@@ -204,6 +207,34 @@ class ConsoleScreen(ModalScreen[None]):
         self.query_one("#timer-state", Static).update(self._timer_text())
 
     @on(Button.Pressed, "#undo")
+    def _ask_undo(self) -> None:
+        from exercise.tui.screens.confirm import ConfirmScreen
+
+        state = self.app.state  # type: ignore[attr-defined]
+        if not state.records:
+            self.notify("There is no resolved turn to undo.", severity="warning")
+            return
+        label = state.scenario.turn_label(state.records[-1].turn)
+        self.app.push_screen(ConfirmScreen(
+            f"Undo {label}? Its consequences are taken back and its orders come back, waiting for the "
+            "reveal. Redo, here, brings the same result back.", "Undo"),
+            lambda yes: self._undo() if yes else None)
+
+    @on(Button.Pressed, "#redo")
+    def _redo(self) -> None:
+        from exercise.tui.screens.reveal import RevealScreen
+
+        if not self.app.exercise.session.can_redo:  # type: ignore[attr-defined]
+            self.notify("Nothing to redo: redo follows an undo.", severity="warning")
+            return
+        try:
+            record = self.app.resolve()  # type: ignore[attr-defined]
+        except IllegalOrder as exc:
+            self.notify("; ".join(exc.problems), severity="error")
+            return
+        self.dismiss(None)
+        self.app.push_screen(RevealScreen(record))
+
     def _undo(self) -> None:
         try:
             self.app.undo()  # type: ignore[attr-defined]

@@ -23,6 +23,9 @@ from exercise.render import event_line, fmt_number, plays_words, value_rows
 from exercise.tui.widgets.move_list import MoveList
 
 
+RATIONALE_MAX = 500
+
+
 class TeamScreen(Screen[bool]):
     """Only this team's material is on this screen; it is dismissed before the next team."""
 
@@ -100,8 +103,10 @@ class TeamScreen(Screen[bool]):
                 with Collapsible(title=f"Not available now ({len(unavailable)})", collapsed=True):
                     yield Static("\n".join(unavailable) or "Every move is available.", id="unavailable",
                                  markup=False)
-                yield Input(existing.rationale if existing else "", placeholder="Rationale: why these moves? (optional)",
-                            id="rationale", max_length=500)
+                yield Input(existing.rationale if existing else "",
+                            placeholder="Rationale: why these moves? (optional; the room reads it at the reveal)",
+                            id="rationale", max_length=RATIONALE_MAX)
+                yield Static("", id="rationale-count")
                 with Horizontal(classes="buttons"):
                     yield Button("Submit orders", id="submit", variant="primary")
                     if self.entry_by != "seat":  # a seat's screen is the team's for the whole turn
@@ -125,6 +130,7 @@ class TeamScreen(Screen[bool]):
         self.query_one("#moves", SelectionList).focus()
         self._update_detail()
         self._update_contingencies()
+        self._count()
         if self.entry_by == "seat":
             self.update_seat_status()
 
@@ -155,6 +161,25 @@ class TeamScreen(Screen[bool]):
         lines = [event_line(scenario, e, with_turn=True) for e in seen.events
                  if e.audience is not None and self.team_id in e.audience]
         return "\n".join(lines) if lines else "Nothing private yet."
+
+    @on(Input.Changed, "#rationale")
+    def _count(self) -> None:
+        """The limit, shown while typing: the rationale is public at the reveal, and stops at 500 characters."""
+        length = len(self.query_one("#rationale", Input).value)
+        note = "Public: the whole room reads it at the reveal."
+        full = " That is the limit." if length >= RATIONALE_MAX else ""
+        self.query_one("#rationale-count", Static).update(f"{length} / {RATIONALE_MAX} characters. {note}{full}")
+
+    def _changed_since_opened(self) -> bool:
+        """Whether anything on this screen differs from the order in force (or from nothing)."""
+        existing = self.app.exercise.session.pending.get(self.team_id)  # type: ignore[attr-defined]
+        try:
+            order = self.build_order()
+        except Exception:
+            return False
+        if existing is None:
+            return bool(order.moves or order.rationale)
+        return (order.moves, order.rationale) != (existing.moves, existing.rationale)
 
     @on(SelectionList.SelectionHighlighted, "#moves")
     def _highlighted(self) -> None:
@@ -254,6 +279,18 @@ class TeamScreen(Screen[bool]):
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         order = self.build_order()
+        if not order.moves:
+            from exercise.tui.screens.confirm import ConfirmScreen
+
+            rationale = " (the rationale is kept)" if order.rationale else ""
+            self.app.push_screen(
+                ConfirmScreen("No move is ticked: submitting now means your team passes this turn"
+                              f"{rationale}. Pass?", "Pass this turn", "Choose moves"),
+                lambda yes: self._submit(order) if yes else None)
+            return
+        self._submit(order)
+
+    def _submit(self, order: Order) -> None:
         try:
             self.app.submit(order)  # type: ignore[attr-defined]
         except IllegalOrder as exc:
@@ -270,7 +307,16 @@ class TeamScreen(Screen[bool]):
     def action_cancel(self) -> None:
         if self.entry_by == "seat":
             return
-        self.dismiss(False)
+        if not self._changed_since_opened():
+            self.dismiss(False)
+            return
+        from exercise.tui.screens.confirm import ConfirmScreen
+
+        kept = ("the orders already submitted stay as they were"
+                if self.app.exercise.session.pending.get(self.team_id) is not None  # type: ignore[attr-defined]
+                else "nothing is submitted")
+        self.app.push_screen(ConfirmScreen(f"Leave without submitting? What you ticked here is lost; {kept}.",
+                                           "Leave", "Stay"), lambda yes: self.dismiss(False) if yes else None)
 
 
 def _local_time(at: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import SelectionList
 
@@ -12,7 +13,10 @@ from exercise.engine import Move
 TICK_BOX = 4  # the selection list's tick box and the space after it
 
 
-def move_prompt(move: Move, width: int = 0) -> Content:
+TICKED, UNTICKED = "✓ ", "  "  # a ticked move is marked by a symbol, not by colour alone
+
+
+def move_prompt(move: Move, width: int = 0, ticked: bool = False) -> Content:
     """The label and its markers; given a width, the label is shortened so that no marker is cut.
 
     A selection list shows one line per option, so a marker at the end of a long label would
@@ -28,27 +32,41 @@ def move_prompt(move: Move, width: int = 0) -> Content:
         marks.append("chance")
     if move.once:
         marks.append("once")
+    mark = Content.styled(TICKED, "bold") if ticked else Content(UNTICKED)
     label = Content(move.label)
-    if not marks:
-        return label
-    suffix = Content.styled("  (" + ", ".join(marks) + ")", "$text-muted")
-    room = width - suffix.cell_length
+    suffix = Content.styled("  (" + ", ".join(marks) + ")", "$text-muted") if marks else Content("")
+    room = width - suffix.cell_length - mark.cell_length
     if width and label.cell_length > room:
         label = label.truncate(max(1, room - 1)).rstrip() + "…"
-    return label + suffix
+    return mark + label + suffix
 
 
 class MoveList(SelectionList[str]):
-    """A team's available moves, their labels fitted to the width whenever it changes."""
+    """A team's available moves, their labels fitted to the width whenever it changes.
+
+    Space ticks a move; Enter does not (a double Enter at the curtain must not tick one),
+    and a ticked move shows a ✓ as well as its colour.
+    """
+
+    BINDINGS = [Binding("enter", "enter_hint", "", show=False)]
 
     def __init__(self, moves: Iterable[Move], chosen: set[str], *, id: str | None = None) -> None:
         moves = tuple(moves)
-        super().__init__(*[(move_prompt(m), m.id, m.id in chosen) for m in moves], id=id)
+        super().__init__(*[(move_prompt(m, ticked=m.id in chosen), m.id, m.id in chosen) for m in moves], id=id)
         self.moves = {m.id: m for m in moves}
 
-    def on_resize(self) -> None:
+    def action_enter_hint(self) -> None:
+        self.notify("Space ticks or unticks a move; Ctrl+S submits the orders.")
+
+    def _refit(self) -> None:
         width = self.scrollable_content_region.width - TICK_BOX
-        if width > 0:
-            for index in range(self.option_count):
-                move = self.moves[self.get_option_at_index(index).value]
-                self.replace_option_prompt_at_index(index, move_prompt(move, width))
+        selected = set(self.selected)
+        for index in range(self.option_count):
+            move = self.moves[self.get_option_at_index(index).value]
+            self.replace_option_prompt_at_index(index, move_prompt(move, max(width, 0), move.id in selected))
+
+    def on_resize(self) -> None:
+        self._refit()
+
+    def on_selection_list_selected_changed(self) -> None:
+        self._refit()
