@@ -21,14 +21,14 @@ def all_bindings() -> set[str]:
 
     from exercise.tui import app as app_module
     from exercise.tui.screens import (
-        author, briefing, console, contingency, curtain, dashboard, ending, help, home, reveal, seats, setup, team,
-        turn,
+        author, briefing, confirm, console, contingency, curtain, dashboard, ending, help, home, reveal, seats, setup,
+        team, time_up, turn,
     )
 
     keys: set[str] = set()
     classes = [app_module.TtxApp]
-    for module in (author, briefing, console, contingency, curtain, dashboard, ending, help, home, reveal,
-                   seats, setup, team, turn):
+    for module in (author, briefing, confirm, console, contingency, curtain, dashboard, ending, help, home,
+                   reveal, seats, setup, team, time_up, turn):
         classes += [v for v in vars(module).values() if isinstance(v, type) and hasattr(v, "BINDINGS")]
     for cls in classes:
         for binding in cls.BINDINGS:
