@@ -349,6 +349,10 @@ class TtxApp(Refusals, App[None]):
             return
         scenario = state.scenario
         where = "ended" if state.outcome else f"{scenario.turn_label(state.turn)} of {scenario.turns}"
+        from exercise.tui.screens.reveal import RevealScreen
+
+        if isinstance(self.screen, RevealScreen) and not state.outcome:  # the turn being revealed, not the next
+            where = f"reveal of {scenario.turn_label(self.screen.record.turn)}"
         self.sub_title = f"{scenario.title} — {where}" + (f" — {self.clock}" if self.clock else "")
 
     def _tick(self) -> None:

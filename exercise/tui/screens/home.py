@@ -41,7 +41,8 @@ class HomeScreen(Screen):
             yield Label("Scenarios", classes="section-title")
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             yield Static("", id="summary", classes="summary")
-            yield Label("Sessions to resume", classes="section-title")
+            yield Label("Sessions: Enter resumes one in progress, or shows a finished one's ending",
+                        classes="section-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static("No saved sessions yet: they appear here as soon as an exercise starts.",
                          id="no-sessions", classes="hint")
@@ -70,7 +71,7 @@ class HomeScreen(Screen):
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_columns("Scenario", "Turn", "Status", "Last played", "Journal")
-        for info in list_sessions()[:50]:
+        for info in sorted(list_sessions()[:50], key=lambda i: i.over):  # in progress first, newest first
             status = "finished" if info.over else "in progress"
             table.add_row(info.scenario, str(info.turn), status, info.last_played.replace("T", " ")[:16],
                           info.path.name, key=str(info.path))

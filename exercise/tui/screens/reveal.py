@@ -80,6 +80,7 @@ class RevealScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app._update_subtitle()  # type: ignore[attr-defined]  # the header names the turn revealed
         scenario = self.app.state.scenario  # type: ignore[attr-defined]
         record = self.shown
         assert record is not None
