@@ -141,7 +141,10 @@ def event_text(scenario: Scenario, event: Event) -> str:
         if change is None:
             return "The facilitator adjusted the exercise"
         if change.kind == "meter":
-            return f"{scenario.meter_index[change.id].label} set to {fmt_number(change.after)}"
+            label = scenario.meter_index[change.id].label
+            if change.after is None:  # a projection keeps the change, not the values around it
+                return f"The facilitator adjusted {label}"
+            return f"{label} set to {fmt_number(change.after)}"
         return f"{scenario.flag_index[change.id].label}: {'set' if change.after else 'cleared'}"
     if kind == "outcome":
         return outcome_title(scenario, event)

@@ -283,3 +283,17 @@ def test_an_order_cannot_be_contingent_on_a_secret_move_so_random_players_never_
 
     assert ["'charlie_mediate' is contingent on 'alpha_dig', a secret move of alpha: a contingency may name"
             " only moves whose play you would learn"] == check_order(initial_state(scenario, 1), bad)
+
+
+def test_an_override_in_the_rooms_words_says_what_changed_never_set_to_none():
+    from exercise.bundled import find_bundled
+    from exercise.engine import ROOM, load_scenario, observe
+    from exercise.render import event_line
+    from exercise.session import Session
+
+    scenario = load_scenario(find_bundled("tutorial"))
+    session = Session.start(scenario, 1)
+    meter = scenario.meters[0]
+    session.override(meter.id, 50, "the class argued for it")
+    lines = [event_line(scenario, e) for e in observe(session.state, ROOM).pending if e.kind == "override"]
+    assert lines and all("None" not in line and meter.label in line for line in lines)
