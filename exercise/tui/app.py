@@ -33,6 +33,7 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 CALM = "nord"
+TURN_SCREEN = "turn"  # the installed turn screen's name
 
 
 class TtxApp(Refusals, App[None]):
@@ -157,6 +158,7 @@ class TtxApp(Refusals, App[None]):
         if pin:
             settings["pin"] = hash_pin(pin)
         session = Session.start(scenario, seed, path, players, settings)
+        self._forget_turn_screen()
         self.exercise = Exercise(session)
         self.unlocked = True  # the facilitator has just chosen it
         self._restart_timer()
@@ -189,6 +191,7 @@ class TtxApp(Refusals, App[None]):
             return
         self._web = web
         self.serve_info = _ServeInfo(url, binding_note(host), store)
+        self._forget_turn_screen()
         self.exercise = Exercise(session)
         self.unlocked = True
         self._restart_timer()
@@ -215,6 +218,7 @@ class TtxApp(Refusals, App[None]):
             message = exc.render() if isinstance(exc, ScenarioError) else str(exc)
             self.notify(message, title="Cannot resume", severity="error", timeout=12)
             return
+        self._forget_turn_screen()
         self.exercise = Exercise(session)
         self.unlocked = False  # anyone may have typed `ttx resume`
         self._restart_timer()
@@ -232,6 +236,7 @@ class TtxApp(Refusals, App[None]):
     def close_exercise(self) -> None:
         """Back to the home screen, the exercise put away (its journal is complete: it can be resumed)."""
         self._reset_to_home()
+        self._forget_turn_screen()
         self.exercise = None
         self.unlocked = False
         self.time_up_shown = self.time_up_rung = False
@@ -249,11 +254,28 @@ class TtxApp(Refusals, App[None]):
             # The facilitator opens the turn: its timer starts, and projectors leave the reveal.
             self.exercise.session.show("board")
             self._restart_timer()
-        self._reset_to_home()
         if self.state is not None and self.state.outcome is not None:
+            self._reset_to_home()
             self.push_screen(EndingScreen())
-        else:
-            self.push_screen(TurnScreen())
+            return
+        # One turn screen for the whole exercise, kept alive: going back to it costs no rebuild.
+        if not self.is_screen_installed(TURN_SCREEN):
+            self.install_screen(TurnScreen(), TURN_SCREEN)
+        turn = self.get_screen(TURN_SCREEN)
+        if turn in self.screen_stack:
+            while self.screen is not turn:
+                self.pop_screen()
+            return
+        self._reset_to_home()
+        self.push_screen(TURN_SCREEN)
+
+    def _forget_turn_screen(self) -> None:
+        """A new or closed exercise: its turn screen is built afresh when next shown."""
+        if self.is_screen_installed(TURN_SCREEN):
+            turn = self.get_screen(TURN_SCREEN)
+            if turn in self.screen_stack:
+                self._reset_to_home()
+            self.uninstall_screen(TURN_SCREEN)
 
     def _poll_shared(self) -> None:
         """Fold what the seats (and other hosts) appended to the shared store since the last look."""
