@@ -185,3 +185,17 @@ async def test_the_rationale_shows_its_limit_while_typing() -> None:
         app.screen.query_one("#rationale").value = "y" * 500
         await settle(pilot)
         assert "That is the limit" in str(app.screen.query_one("#rationale-count").render())
+
+
+async def test_words_typed_on_the_move_list_go_to_the_rationale_not_to_its_keys() -> None:
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await to_turn(pilot, "facilitator")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#moves")
+        await pilot.press(*"We hope so")
+        await settle(pilot)
+        assert name(app) == "TeamScreen"  # no dialog opened
+        assert app.screen.query_one("#rationale").value == "We hope so"
+        assert app.screen.query_one("#moves").selected == []  # the spaces ticked nothing

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Collapsible, DataTable, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Button, Collapsible, DataTable, Header, Input, Label, SelectionList, Static
 
 from exercise.engine import (
     IllegalOrder,
@@ -20,6 +20,7 @@ from exercise.engine import (
     view,
 )
 from exercise.render import event_line, fmt_number, plays_words, value_rows
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.move_list import MoveList
 
 
@@ -105,13 +106,13 @@ class TeamScreen(Screen[bool]):
                                  markup=False)
                 yield Input(existing.rationale if existing else "",
                             placeholder="Rationale: why these moves? (optional; the room reads it at the reveal)",
-                            id="rationale", max_length=RATIONALE_MAX)
+                            id="rationale", max_length=RATIONALE_MAX, select_on_focus=False)
                 yield Static("", id="rationale-count")
                 with Horizontal(classes="buttons"):
                     yield Button("Submit orders", id="submit", variant="primary")
                     if self.entry_by != "seat":  # a seat's screen is the team's for the whole turn
                         yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # A team's screen has been shown: the facilitator's tools ask for the PIN again.
@@ -161,6 +162,22 @@ class TeamScreen(Screen[bool]):
         lines = [event_line(scenario, e, with_turn=True) for e in seen.events
                  if e.audience is not None and self.team_id in e.audience]
         return "\n".join(lines) if lines else "Nothing private yet."
+
+    def on_key(self, event) -> None:
+        """Words typed while the move list has the focus go to the rationale, not to its keys.
+
+        Only Space (tick) and c (contingent) act on the list; any other letter, digit or sign
+        moves to the rationale and is typed there.
+        """
+        moves = self.query_one("#moves", SelectionList)
+        char = event.character
+        if (self.focused is moves and char and char.isprintable() and char not in (" ", "c")
+                and event.key not in ("enter", "tab")):
+            rationale = self.query_one("#rationale", Input)
+            rationale.focus()
+            rationale.insert_text_at_cursor(char)
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Changed, "#rationale")
     def _count(self) -> None:
