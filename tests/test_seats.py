@@ -60,6 +60,13 @@ async def join(url: str, code: str, name: str, expect: str, width: int = 110, he
     return seat
 
 
+async def send(seat: SeatClient) -> None:
+    """Ctrl+S on a team's screen with nothing ticked: the seat asks first, and y passes."""
+    await seat.press("ctrl+s")
+    await seat.wait_for("Pass this turn", timeout=JOIN)
+    await seat.press("y")
+
+
 def others_secrets(team: str | None) -> list[str]:
     """Text only other teams may read: their private briefs."""
     return [BRIEF[t] for t in TEAMS if t != team]
@@ -82,7 +89,7 @@ async def test_four_teams_and_the_room_play_a_turn_each_seeing_only_its_own(clas
                 assert secret not in room.text(), "the projector shows a team's brief"
 
             # Every team submits at the same moment, each from its own device.
-            await asyncio.gather(*(seat.press("ctrl+s") for seat in seats))
+            await asyncio.gather(*(send(seat) for seat in seats))
             for team, seat in by_team.items():
                 await seat.wait_for(f"✓ in, sent by {team[:3]}-student", timeout=JOIN)
             await room.wait_for(re.compile(r"(✓ in.*\n.*){4}"), timeout=10)  # four teams in, on the board
@@ -176,7 +183,7 @@ async def test_a_dropped_connection_returns_to_where_its_team_was(classroom) -> 
     port = free_port()
     with serving(web_argv(store.url, port), port) as url:
         seat = await join(url, codes["washington"], "Ana", "Your moves")
-        await seat.press("ctrl+s")
+        await send(seat)
         await seat.wait_for("sent by Ana", timeout=10)
         await seat.close()  # the tab is closed
         back = await join(url, codes["washington"], "Ana", "sent by Ana")
@@ -192,7 +199,7 @@ def test_kill_9_of_the_server_in_the_middle_of_a_turn_loses_nothing(classroom) -
         with serving(argv, port) as url:
             seats = [await join(url, codes[t], f"{t}-1", "Your moves") for t in ("washington", "seoul")]
             for seat in seats:
-                await seat.press("ctrl+s")
+                await send(seat)
             for seat, team in zip(seats, ("washington", "seoul")):
                 await seat.wait_for(f"sent by {team}-1", timeout=10)
             server = _server_pid(port)
@@ -233,7 +240,7 @@ async def test_thirty_two_seats_at_once(classroom) -> None:
         try:
             assert not failed, f"{len(failed)} of 32 seats did not join: {failed[0]}"
             joined = time.monotonic() - started
-            await asyncio.gather(*(ok[k].press("ctrl+s") for k in range(4)))  # one seat of each team
+            await asyncio.gather(*(send(ok[k]) for k in range(4)))  # one seat of each team
             for seat in ok:
                 await seat.wait_for(re.compile(r"Your team's orders: ✓ in"), timeout=JOIN)
             facilitator.refresh()
@@ -257,7 +264,9 @@ def test_ttx_join_opens_a_team_seat_in_a_students_terminal(classroom) -> None:
             terminal.write(b"Ri\r")
             terminal.wait_for("Your moves", timeout=JOIN)
             terminal.wait_for("Your sequence")  # the start of its private brief
-            terminal.write(b"\x13")  # ctrl+s
+            terminal.write(b"\x13")  # ctrl+s: nothing ticked, so the seat asks first
+            terminal.wait_for("Pass this turn", timeout=JOIN)
+            terminal.write(b"y")
             terminal.wait_for("sent by Ri", timeout=JOIN)
             terminal.write(b"\x11")  # ctrl+q leaves the seat
             assert terminal.finish() == 0
@@ -282,9 +291,9 @@ def test_two_hosts_behind_one_address_share_a_session_through_postgresql(postgre
         a = await join(urls[0], codes["washington"], "Ana", "Your moves")
         b = await join(urls[1], codes["beijing"], "Wei", "Your moves")
         try:
-            await a.press("ctrl+s")
+            await send(a)
             await b.wait_for("Washington ✓ in", timeout=10)
-            await b.press("ctrl+s")
+            await send(b)
             await a.wait_for("Beijing ✓ in", timeout=10)
         finally:
             await a.close()

@@ -131,6 +131,7 @@ def test_a_student_joins_from_a_link_in_a_browser_and_her_order_reaches_the_stor
                 page.keyboard.press("Enter")
                 shows("Your moves", "Your team's orders: not sent yet.")
 
+                page.keyboard.press("Space")  # tick the first move: a pass would be asked about first
                 page.keyboard.press("Control+s")
                 text = shows("Your team's orders: ✓ in, sent by Ana")
                 page.screenshot(path=str(SCREENSHOT))

@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Digits, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Digits, Footer, Input, Label, Static
 
 from exercise.engine import ROOM, Audience, IllegalOrder, Order, observe
 from exercise.entries import Orders, Resolve, Screen as ScreenEntry, Undo
@@ -38,6 +38,7 @@ from exercise.session import OutOfTurn, Session
 from exercise.tui.app import TtxApp
 from exercise.tui.exercise import Exercise
 from exercise.tui.screens.ending import EndingScreen
+from exercise.tui.widgets.header import Header
 
 WRONG_CODES_PER_SEAT = 5  # then the seat closes: a new connection is needed (and those are limited too)
 WRONG_CODES_PER_MINUTE = 30  # from one address, across all its seats: 2^50 codes take ages at this pace
@@ -299,14 +300,15 @@ class SeatApp(TtxApp):
 
         state = self.state
         assert state is not None
-        if any(isinstance(e, Resolve) for e in new) and state.records:
+        board = any(isinstance(e, ScreenEntry) and e.show == "board" for e in new)
+        if any(isinstance(e, Resolve) for e in new) and state.records and not board:
             self._reset_seat()
             self.push_screen(RevealScreen(state.records[-1]))
             return
         if any(isinstance(e, Undo) for e in new) or (state.outcome and not isinstance(self.screen, EndingScreen)):
             self.show_turn()
             return
-        if any(isinstance(e, ScreenEntry) and e.show == "board" for e in new) and not self._on_turn_screen():
+        if board and (not self._on_turn_screen() or any(isinstance(e, Resolve) for e in new)):
             self.show_turn()
             return
         self._refresh_screen()

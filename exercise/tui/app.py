@@ -55,8 +55,9 @@ class TtxApp(Refusals, App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    state: reactive[State | None] = reactive(None, always_update=True)
-    clock: reactive[str] = reactive("")
+    # Screens watch these and update what they show; the app does not repaint every widget.
+    state: reactive[State | None] = reactive(None, always_update=True, repaint=False)
+    clock: reactive[str] = reactive("", repaint=False)
 
     def __init__(
         self,

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Label, Select, Static
 
 from exercise.engine import Problem, Scenario, ScenarioError, load_scenario
+from exercise.tui.widgets.header import Header
 
 
 def check_file(path: Path) -> tuple[Scenario | None, list[Problem], list[str]]:

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from exercise.engine import FACILITATOR, Audience, Observation, observe
 from exercise.render import audience_names, event_line, fmt_number, value_rows
 from exercise.tui.keys import Refusals, explained
 from exercise.tui.text import meter_history, sparkline
+from exercise.tui.widgets.header import Header
 
 
 def audience_words(scenario, audience: Audience) -> str:

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Markdown
 
 from exercise.engine import Audience, ending_event, knows_names, project_event, project_reason, score
 from exercise.render import ending_words, met_words, objective_results, reason_words
+from exercise.tui.widgets.header import Header
 
 
 def ending_markdown(app) -> str:

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from exercise.bundled import ScenarioCard, bundled_scenarios, scenario_card
 from exercise.journal import list_sessions
+from exercise.tui.widgets.header import Header
 
 
 class HomeScreen(Screen):

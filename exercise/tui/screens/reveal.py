@@ -7,11 +7,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from exercise.engine import ROOM, TurnRecord, ending_event, project_event, project_record
 from exercise.render import describe_order, ending_words, event_line, fmt_number, reason_words
 from exercise.tui.text import arrow, signed
+from exercise.tui.widgets.header import Header
 
 SECTIONS = (
     ("Injects and facilitator actions", ("draw", "inject", "override")),

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, DataTable, Footer, Header, Label, Static
+from textual.widgets import Digits, DataTable, Footer, Label, Static
 
 from exercise.engine import ROOM, IllegalOrder, Order, State, observe
 from exercise.play import choose, controllers_for
 from exercise.render import event_line
 from exercise.tui.keys import Refusals, explained
+from exercise.tui.widgets.header import Header
 
 # Said every turn, whether or not a team has private news: a count would tell the room it exists.
 PRIVATE_NEWS = "Teams may have private news on their own screens."
