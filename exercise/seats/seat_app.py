@@ -151,20 +151,25 @@ class RoomScreen(Screen[None]):
         scenario = state.scenario
         self.query_one("#room-title", Static).update(
             f"[b]{scenario.title}[/b]\n{scenario.turn_label(state.turn)} of {scenario.turns}")
-        table = self.query_one("#room-teams", DataTable)
-        table.clear()
         waiting = set(session.waiting_for())
         present = app.present_by_team()  # type: ignore[attr-defined]
+        rows = []
         for team in scenario.teams:
             player = session.players.get(team.id, "human")
             if player.startswith("computer"):
                 status = "computer"
             else:
                 status = "… deliberating" if team.id in waiting else "✓ in"
-            table.add_row(team.name, status, str(len(present.get(team.id, ()))))
+            rows.append((team.name, status, str(len(present.get(team.id, ())))))
         seen = observe(state, ROOM)
-        news = [event_line(scenario, e) for e in seen.events if e.turn == state.turn]
-        self.query_one("#room-news", Static).update("\n".join("• " + n for n in news) or "Nothing yet.")
+        news = "\n".join("• " + event_line(scenario, e) for e in seen.events if e.turn == state.turn)
+        if (rows, news) != getattr(self, "_shown", None):  # redraw only what changed
+            self._shown = (rows, news)
+            table = self.query_one("#room-teams", DataTable)
+            table.clear()
+            for row in rows:
+                table.add_row(*row)
+            self.query_one("#room-news", Static).update(news or "Nothing yet.")
         self.refresh_clock()
 
 
@@ -196,7 +201,7 @@ class SeatApp(TtxApp):
     #room-clock.paused { color: $text-muted; }
     #room-clock.up { color: $error; }
     #room-teams { height: auto; max-height: 12; }
-    #seat-status { height: auto; color: $accent; margin: 0 1; }
+    #seat-status { height: 3; color: $accent; margin: 0 1; }
     """
 
     def __init__(self, store_url: str, code: str = "", peer: str = "", **kwargs: Any) -> None:

@@ -154,7 +154,10 @@ class TeamScreen(Screen[bool]):
         waiting = set(session.waiting_for())
         others = " · ".join(f"{t.name} {'… deliberating' if t.id in waiting else '✓ in'}"
                             for t in scenario.teams if t.id != self.team_id)
-        self.query_one("#seat-status", Static).update(f"{mine} {table}\nOther teams: {others}")
+        text = f"{mine} {table}\nOther teams: {others}"
+        if text != getattr(self, "_seat_status", None):  # a change of text only: no relayout, no full redraw
+            self._seat_status = text
+            self.query_one("#seat-status", Static).update(text)
 
     def _private_text(self, seen: Observation) -> str:
         """The news addressed to this team (its projection keeps only what it may read)."""
