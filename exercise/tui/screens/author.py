@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label, Select, Static
+from textual.widgets import Button, DataTable, Label, Select, Static
 
 from exercise.engine import Problem, Scenario, ScenarioError, load_scenario
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -65,7 +66,7 @@ class AuthorScreen(Screen):
                 yield Select([], prompt="Turn", id="pt-turn")
                 yield Select([], prompt="Team", id="pt-team")
                 yield Button("Play-test", id="playtest", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#problems", DataTable)

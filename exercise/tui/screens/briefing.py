@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -43,7 +44,7 @@ class BriefingScreen(Screen):
         yield Header()
         with VerticalScroll(id="briefing"):
             yield Markdown(briefing_markdown(self.app))
-        yield Footer()
+        yield KeyFooter()
 
     def action_begin(self) -> None:
         self.app.show_turn()  # type: ignore[attr-defined]

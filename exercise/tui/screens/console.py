@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from exercise.engine import FACILITATOR, ROOM, Audience, IllegalOrder, Scenario, observe, sees_flag, sees_meter
 from exercise.render import audience_names, fmt_number, open_items
 from exercise.session import JournalError
+from exercise.tui.widgets.tick_list import TickList
 
 
 def sentence(exc: Exception) -> str:
@@ -61,44 +62,45 @@ class ConsoleScreen(ModalScreen[None]):
                    for i in scenario.injects]
         over = state.outcome is not None
         title = f"Facilitator console — {scenario.turn_label(state.turn)}"
-        with VerticalScroll(id="console", classes="dialog"):
+        # The title, the tabs and Close stay in view however small the terminal: only a tab's body scrolls.
+        with Vertical(id="console", classes="dialog"):
             yield Label(title + (" — the exercise is over" if over else ""), classes="section-title")
             with TabbedContent(id="console-tabs", initial="tab-turn" if over else "tab-adjust"):
                 with TabPane("Adjust", id="tab-adjust"):
-                    yield Select(targets, prompt="Meter or fact", id="target")
-                    yield Input(placeholder="New value: a number, or true / false", id="value")
-                    yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason")
-                    yield Button("Apply", id="apply", variant="primary")
+                    yield Select(targets, prompt="Meter or fact", id="target", compact=True)
+                    yield Input(placeholder="New value: a number, or true / false", id="value", compact=True)
+                    yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason", compact=True)
+                    yield Button("Apply", id="apply", variant="primary", compact=True)
                 with TabPane("Injects", id="tab-injects"):
                     waiting = open_items(state)
                     yield Static("\n".join(["[b]Open now[/b]", *(escape(line) for line in waiting)]) if waiting
                                  else "No expected action is open and no clock is running.", id="open-items")
-                    yield Select(injects, prompt="An inject from the scenario", id="inject")
-                    yield Button("Fire this inject", id="fire", variant="primary")
+                    yield Select(injects, prompt="An inject from the scenario", id="inject", compact=True)
+                    yield Button("Fire this inject", id="fire", variant="primary", compact=True)
                     yield Label("Or write your own:")
-                    yield Input(placeholder="Headline", id="adhoc-title")
-                    yield Input(placeholder="Text (optional)", id="adhoc-text")
-                    yield Label("To (none ticked: everyone)")
-                    yield SelectionList[str](*[(t.name, t.id) for t in scenario.teams], id="adhoc-to")
-                    yield Button("Send", id="send", variant="primary")
+                    yield Input(placeholder="Headline", id="adhoc-title", compact=True)
+                    yield Input(placeholder="Text (optional)", id="adhoc-text", compact=True)
+                    yield Label("To: everyone (tick teams to send it to them only)", id="adhoc-to-words")
+                    yield TickList(*[(t.name, t.id) for t in scenario.teams], id="adhoc-to", compact=True)
+                    yield Button("Send", id="send", variant="primary", compact=True)
                 with TabPane("Turn", id="tab-turn"):
                     if over:
                         yield Static("The exercise is over: nothing can be adjusted or fired now. Undo the "
                                      "last turn to go on playing from before it.", id="over-note")
                     yield Static(self._timer_text(), id="timer-state")
                     with Horizontal(classes="buttons"):
-                        yield Button("Pause / resume timer", id="pause")
-                        yield Button("+1 minute", id="extend1")
-                        yield Button("+5 minutes", id="extend5")
+                        yield Button("Pause / resume timer", id="pause", compact=True)
+                        yield Button("+1 minute", id="extend1", compact=True)
+                        yield Button("+5 minutes", id="extend5", compact=True)
                     with Horizontal(classes="buttons"):
-                        yield Button("Undo the last turn", id="undo", variant="warning")
+                        yield Button("Undo the last turn", id="undo", variant="warning", compact=True)
                         yield Button("Redo the undone turn", id="redo",
-                                     disabled=not self.app.exercise.session.can_redo)  # type: ignore[attr-defined]
+                                     disabled=not self.app.exercise.session.can_redo, compact=True)  # type: ignore[attr-defined]
                     yield Select([(o.title, o.id) for o in scenario.outcomes],
-                                 prompt="Ending (optional)", id="end-outcome")
-                    yield Input(placeholder="Why end now?", id="end-reason")
-                    yield Button("End the exercise", id="end", variant="error")
-            yield Button("Close", id="close")
+                                 prompt="Ending (optional)", id="end-outcome", compact=True)
+                    yield Input(placeholder="Why end now?", id="end-reason", compact=True)
+                    yield Button("End the exercise", id="end", variant="error", compact=True)
+            yield Button("Close", id="close", compact=True)
 
     def on_mount(self) -> None:
         if self.app.state.outcome is not None:  # type: ignore[attr-defined]
@@ -106,6 +108,15 @@ class ConsoleScreen(ModalScreen[None]):
             tabs.disable_tab("tab-adjust")
             tabs.disable_tab("tab-injects")
             self.query_one("#end", Button).disabled = True
+
+    @on(SelectionList.SelectedChanged, "#adhoc-to")
+    def _to_chosen(self) -> None:
+        """Who will read the inject, in words: the ticks are not the only sign of the choice."""
+        chosen = self.query_one("#adhoc-to", SelectionList).selected
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        words = (f"To: {audience_names(scenario, chosen)} only" if chosen
+                 else "To: everyone (tick teams to send it to them only)")
+        self.query_one("#adhoc-to-words", Label).update(words)
 
     @on(Select.Changed, "#target")
     def _target_chosen(self, event: Select.Changed) -> None:

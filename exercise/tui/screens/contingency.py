@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
 from exercise.engine import Move, Scenario
+from exercise.tui.widgets.tick_list import TickList
 
 
 class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
@@ -48,7 +49,7 @@ class ContingencyScreen(ModalScreen["tuple[str, ...] | None"]):
                         classes="section-title", id="contingency-title")
             yield Label("Space ticks a move; Ctrl+S confirms; Escape cancels." if options else
                         "No other team's move can be named this turn.", classes="hint", id="contingency-hint")
-            yield SelectionList[str](*options, id="contingent-on")
+            yield TickList(*options, id="contingent-on")
             with Horizontal(classes="buttons", id="contingency-buttons"):
                 yield Button("Confirm", id="confirm", variant="primary")
                 yield Button("No contingency", id="clear")

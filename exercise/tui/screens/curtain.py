@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from exercise.tui.widgets.footer import KeyFooter
 
 
 class CurtainScreen(Screen[bool]):
@@ -33,7 +35,7 @@ class CurtainScreen(Screen[bool]):
                 yield Static(self.title_text, id="curtain-title")
             with Center():
                 yield Static(self.prompt, id="curtain-prompt")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # A team may be at the keyboard from now on: the facilitator's tools ask for the PIN again.

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from exercise.engine import FACILITATOR, Audience, Observation, observe
 from exercise.render import audience_names, event_line, fmt_number, value_rows
 from exercise.tui.keys import Refusals, explained
 from exercise.tui.text import meter_history, sparkline
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -65,7 +66,7 @@ class DashboardScreen(Refusals, Screen):
                 yield Select([("Every team", "")] + [(t.name, t.id) for t in scenario.teams],
                              value="", allow_blank=False, id="timeline-filter")
             yield Static("", id="timeline", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", lambda _: self.refresh_all(), init=False)

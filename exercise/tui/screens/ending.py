@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from exercise.engine import Audience, ending_event, knows_names, project_event, project_reason, score
 from exercise.render import ending_words, met_words, objective_results, reason_words
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -66,7 +67,7 @@ class EndingScreen(Screen):
         yield Header()
         with VerticalScroll(id="ending"):
             yield Markdown(ending_markdown(self.app))
-        yield Footer()
+        yield KeyFooter()
 
     def action_write_report(self) -> None:
         exercise = self.app.exercise  # type: ignore[attr-defined]

@@ -7,12 +7,13 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from exercise.bundled import ScenarioCard, bundled_scenarios, scenario_card
 from exercise.journal import list_sessions
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -41,7 +42,8 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Label("Scenarios", classes="section-title")
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="summary", classes="summary")
+            with VerticalScroll(id="summary-box"):  # a long summary scrolls; the rows below stay in view
+                yield Static("", id="summary", classes="summary")
             yield Label("Sessions: Enter resumes one in progress, or shows a finished one's ending",
                         classes="section-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -50,17 +52,17 @@ class HomeScreen(Screen):
             with Horizontal(id="open-row"):
                 yield Label("Open a file: ", classes="field-label")
                 yield Input(placeholder="path/to/scenario.toml, then Enter", id="path")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Scenario", "Turns", "Length", "Teams")
+        table.add_columns("Scenario", "Turns", "Length")  # the summary below names the teams
         for path in bundled_scenarios():
             card = scenario_card(path)
             if card is None:
                 continue
             self.scenarios[str(path)] = card
-            table.add_row(card.title, str(card.turns), card.turn_length, ", ".join(card.teams), key=str(path))
+            table.add_row(card.title, str(card.turns), card.turn_length, key=str(path))
         self.refresh_sessions()
         table.focus()
         self._show_summary()
@@ -87,7 +89,7 @@ class HomeScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         card = self.scenarios[str(key)]
-        summary.update(f"{card.summary.strip()}\nTeams: {', '.join(card.teams)}. [b]Enter[/b] sets up this exercise.")
+        summary.update(f"Teams: {', '.join(card.teams)}. [b]Enter[/b] sets up this exercise.\n{card.summary.strip()}")
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:

@@ -7,11 +7,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from exercise.engine import ROOM, TurnRecord, ending_event, project_event, project_record
 from exercise.render import describe_order, ending_words, event_line, fmt_number, reason_words
 from exercise.tui.text import arrow, signed
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 SECTIONS = (
@@ -78,7 +79,7 @@ class RevealScreen(Screen):
                 yield Static(f"[b]{escape(title)}[/b]\n" + escape("\n".join(p for p in (text.strip(), why) if p)),
                              id="reveal-outcome")
             yield Static("Press Enter to continue.", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app._update_subtitle()  # type: ignore[attr-defined]  # the header names the turn revealed

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 
@@ -38,12 +39,12 @@ class SeatsScreen(Screen[None]):
             with Vertical(id="seats-left"):
                 yield Label("Join codes", classes="section-title")
                 yield DataTable(id="seat-codes", cursor_type="row")
+                yield Static("", id="seat-link", markup=False)  # beside the codes: the QR code fills its column
                 yield Label("Seats", classes="section-title")
                 yield DataTable(id="seat-list", cursor_type="row")
             with VerticalScroll(id="seats-right"):
                 yield Static("", id="seat-qr", markup=False)
-                yield Static("", id="seat-link", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         codes = self.query_one("#seat-codes", DataTable)

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from exercise.engine import Scenario
 from exercise.tui.pin import MIN_LENGTH
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 SEED_MAX = 2**63 - 1  # as every command's --seed
@@ -81,7 +82,7 @@ class SetupScreen(Screen):
                     yield Label("Seed ", classes="field-label")
                     yield Input(str(self.seed), type="integer", id="seed", max_length=19)
             yield Button("Start the briefing", id="start", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = self.query(Select).first()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Collapsible, DataTable, Footer, Input, Label, SelectionList, Static
+from textual.widgets import Button, Collapsible, DataTable, Input, Label, SelectionList, Static
 
 from exercise.engine import (
     IllegalOrder,
@@ -20,6 +20,7 @@ from exercise.engine import (
     view,
 )
 from exercise.render import event_line, fmt_number, plays_words, value_rows
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.move_list import MoveList
 from exercise.tui.widgets.header import Header
 
@@ -37,6 +38,8 @@ class TeamScreen(Screen[bool]):
         "to submit. Moves you cannot play now are listed with the reason. F3 opens the dashboard "
         "as your team may see it."
     )
+    # Below 90 columns the moves take the room the brief can spare (the screen gets class -narrow).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit"),
         Binding("c", "contingency", "Contingent"),
@@ -112,7 +115,7 @@ class TeamScreen(Screen[bool]):
                     yield Button("Submit orders", id="submit", variant="primary")
                     if self.entry_by != "seat":  # a seat's screen is the team's for the whole turn
                         yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # A team's screen has been shown: the facilitator's tools ask for the PIN again.

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, DataTable, Footer, Label, Static
+from textual.widgets import Digits, DataTable, Label, Static
 
 from exercise.engine import ROOM, IllegalOrder, Order, State, observe
 from exercise.play import choose, controllers_for
 from exercise.render import event_line
 from exercise.tui.keys import Refusals, explained
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 # Said every turn, whether or not a team has private news: a count would tell the room it exists.
@@ -54,7 +55,7 @@ class TurnScreen(Refusals, Screen):
             yield Label("Orders", classes="section-title")
             yield DataTable(id="teams", cursor_type="row")
             yield Static("", id="turn-hint", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#teams", DataTable)

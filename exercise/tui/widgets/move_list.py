@@ -9,11 +9,9 @@ from textual.content import Content
 from textual.widgets import SelectionList
 
 from exercise.engine import Move
+from exercise.tui.widgets.tick_list import TICKED, UNTICKED  # a ticked move is marked by a symbol, not by colour alone
 
 TICK_BOX = 4  # the selection list's tick box and the space after it
-
-
-TICKED, UNTICKED = "✓ ", "  "  # a ticked move is marked by a symbol, not by colour alone
 
 
 def move_prompt(move: Move, width: int = 0, ticked: bool = False) -> Content:
