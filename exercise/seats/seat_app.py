@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Digits, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Digits, Input, Label, Static
 
 from exercise.engine import ROOM, Audience, IllegalOrder, Order, observe
 from exercise.entries import Orders, Resolve, Screen as ScreenEntry, Undo
@@ -38,6 +38,7 @@ from exercise.session import OutOfTurn, Session
 from exercise.tui.app import TtxApp
 from exercise.tui.exercise import Exercise
 from exercise.tui.screens.ending import EndingScreen
+from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
 
 WRONG_CODES_PER_SEAT = 5  # then the seat closes: a new connection is needed (and those are limited too)
@@ -90,7 +91,7 @@ class JoinScreen(Screen[None]):
                 yield Input("", placeholder="e.g. Ana", id="join-name", max_length=40)
                 yield Button("Join", id="join", variant="primary")
                 yield Static(self.message, id="join-message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#join-name" if self.code else "#join-code", Input).focus()
@@ -128,7 +129,7 @@ class RoomScreen(Screen[None]):
         yield Label("News this turn", classes="section-title")
         with VerticalScroll():
             yield Static("", id="room-news", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#room-teams", DataTable)
