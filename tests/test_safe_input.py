@@ -199,3 +199,26 @@ async def test_words_typed_on_the_move_list_go_to_the_rationale_not_to_its_keys(
         assert name(app) == "TeamScreen"  # no dialog opened
         assert app.screen.query_one("#rationale").value == "We hope so"
         assert app.screen.query_one("#moves").selected == []  # the spaces ticked nothing
+
+
+async def test_after_the_first_turn_private_news_comes_first_and_the_brief_waits_folded() -> None:
+    app = build_app(["play", str(MINI), "--seed", "3"])
+    async with app.run_test(size=SIZE) as pilot:
+        await to_turn(pilot, "facilitator")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.screen.query_one("#private-brief").collapsed  # turn 1: read it
+        await pilot.press("escape")
+        await settle(pilot)
+        for team in ("a", "b"):
+            app.submit(Order(team, ()))
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert name(app) == "TeamScreen" and app.state.turn == 2
+        assert app.screen.query_one("#private-brief").collapsed
+        left = app.screen.query_one("#team-left")
+        assert left.children[0].id != "private-brief" and "For your eyes only" in str(left.children[0].render())

@@ -84,10 +84,11 @@ class TeamScreen(Screen[bool]):
             yield Static("", id="seat-status", markup=False)
         with Horizontal(id="team-body"):
             with VerticalScroll(id="team-left"):
-                with Collapsible(title="Private brief", collapsed=False, id="private-brief"):
-                    yield Static(team.private_brief.strip() or "(no private brief)")
+                # This turn's private news first; the brief, read at the first turn, then waits folded.
                 yield Label("For your eyes only", classes="section-title")
                 yield Static(self._private_text(seen), id="private-events", markup=False)
+                with Collapsible(title="Private brief", collapsed=state.turn > 1, id="private-brief"):
+                    yield Static(team.private_brief.strip() or "(no private brief)")
                 yield Label("What you can see", classes="section-title")
                 yield DataTable(id="team-meters", cursor_type="none", show_cursor=False)
                 flags = [f.label for f in scenario.flags if f.id in seen.flags]
