@@ -444,18 +444,13 @@ def open_store_session(url: str, session_id: str | None) -> tuple[Any, str]:
 
 
 # -- seats -----------------------------------------------------------------------------
-def ServeInfo(url: str, note: str, store: Any) -> Any:  # noqa: N802  (the TUI's own record of it)
-    """What the facilitator's seats screen shows: the address, the note on who may join, the store."""
-    from exercise.tui.app import _ServeInfo
-
-    return _ServeInfo(url, note, store)
 
 
 def cmd_serve(args: argparse.Namespace) -> Any:
     import signal
     import time as _time
 
-    from exercise.seats.serve import WebProcess, binding_note, join_link, public_url, start_session
+    from exercise.seats.serve import ServeInfo, WebProcess, binding_note, join_link, public_url, start_session
     from exercise.seats.store import StoreError, open_store
     from exercise.session import JournalError
 
@@ -494,7 +489,7 @@ def cmd_serve(args: argparse.Namespace) -> Any:
     try:
         if args.headless:
             print("Serving until Ctrl+C; every accepted action is kept in the store.", flush=True)
-            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl+C: the web server with it
             while web.alive():
                 _time.sleep(0.5)
             raise UserError("the seats' web server stopped")

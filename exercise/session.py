@@ -82,6 +82,9 @@ class TurnTimer(NamedTuple):
         return self.phase == "deliberation" and self.left is not None and self.left <= 0
 
 
+CLOSED_BY = "nobody: orders closed"  # who "sent" the pass of a team whose orders were closed
+
+
 class OutOfTurn(JournalError):
     """An entry for a turn the session has left (another seat or host moved it on first)."""
 
@@ -480,6 +483,12 @@ class Session:
         `by` names who submitted it, as a seat named itself, for everyone at that team's table.
         """
         self._record(Orders(self.state.turn, _now(), order, by))
+
+    def close_orders(self, teams: Iterable[str]) -> None:
+        """Orders close with what is in: each of `teams` that has sent nothing passes, said so in the journal."""
+        for team in teams:
+            if team not in self.fold.pending:
+                self.submit(Order(team, ()), by=CLOSED_BY)
 
     def resolve(self) -> TurnRecord:
         """Resolve the turn once every team has an order."""

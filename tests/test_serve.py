@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from exercise.bundled import find_bundled
-from exercise.cli import ServeInfo
 from exercise.engine import Order, load_scenario
 from exercise.entries import Screen as ScreenEntry
-from exercise.seats.serve import ensure_codes, qr_text, start_session
+from exercise.seats.serve import ServeInfo, ensure_codes, qr_text, start_session
 from exercise.seats.store import open_store
 from exercise.session import JournalError, Session
 from exercise.tui.app import TtxApp

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import uuid
 from pathlib import Path
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Digits, Input, Label, Static
 
 from exercise.engine import ROOM, Audience, IllegalOrder, Order, observe
-from exercise.entries import Orders, Resolve, Screen as ScreenEntry, Undo
+from exercise.entries import Resolve, Screen as ScreenEntry, Undo
 from exercise.journal import JournalError
 from exercise.render import event_line
 from exercise.seats.store import ROOM_SEAT, Store, StoreError, open_store
@@ -62,7 +61,7 @@ class SeatExercise(Exercise):
         return None
 
 
-def clock_text(left: float | None, paused: bool) -> str:
+def clock_text(left: float | None) -> str:
     if left is None:
         return "--:--"
     minutes, seconds = divmod(int(left + 0.999), 60)
@@ -141,7 +140,7 @@ class RoomScreen(Screen[None]):
         session = self.app.exercise.session  # type: ignore[attr-defined]
         timer = session.timer()
         clock = self.query_one("#room-clock", Digits)
-        clock.update(clock_text(timer.left, timer.paused))
+        clock.update(clock_text(timer.left))
         clock.set_class(not timer.running, "paused")
         clock.set_class(timer.up, "up")
 
@@ -354,13 +353,7 @@ class SeatApp(TtxApp):
     def _update_present(self) -> None:
         if self.store is None or self.exercise is None:
             return
-        session_id = self.exercise.session.journal.session_id  # type: ignore[union-attr]
-        now = time.time()
-        present: dict[str, list[str]] = {}
-        for seat in self.store.seats(session_id):
-            if seat.connected(now):
-                present.setdefault(seat.audience, []).append(seat.name)
-        self.present = present
+        self.present = self.store.present(self.exercise.session.journal.session_id)  # type: ignore[union-attr]
 
     def present_by_team(self) -> dict[str, list[str]]:
         return self.present
@@ -397,7 +390,7 @@ class SeatApp(TtxApp):
             self.clock = "Time is up"
         else:
             suffix = " (paused)" if timer.paused else "" if timer.phase == "deliberation" else " (not started)"
-            self.clock = f"⏱ {clock_text(timer.left, timer.paused)}{suffix}"
+            self.clock = f"⏱ {clock_text(timer.left)}{suffix}"
 
     # -- what a seat may do ------------------------------------------------------------
     def submit(self, order: Order) -> None:

@@ -14,12 +14,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from exercise.seats.store import ROOM_SEAT, Store, StoreError, new_session_id
 from exercise.session import Session
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class ServeInfo(NamedTuple):
+    """What the facilitator's seats screen shows: the address, the note on who may join, the store."""
+
+    url: str
+    note: str
+    store: Store
 
 
 def start_session(store: Store, scenario: Any, seed: int, *, session_id: str | None = None,

@@ -171,6 +171,15 @@ class Store(ABC):
     def seats(self, session_id: str) -> list[SeatInfo]:
         """Every seat that joined the session, first to last."""
 
+    def present(self, session_id: str) -> dict[str, list[str]]:
+        """The names of the seats connected now, by audience (a team id, or "room")."""
+        now = time.time()
+        out: dict[str, list[str]] = {}
+        for seat in self.seats(session_id):
+            if seat.connected(now):
+                out.setdefault(seat.audience, []).append(seat.name)
+        return out
+
     @abstractmethod
     def drop_seat(self, seat_id: str) -> None:
         """The facilitator drops a seat: it goes back to the join screen at its next sign of life."""

@@ -172,7 +172,7 @@ class TtxApp(Refusals, App[None]):
     def _begin_seats(self, scenario: Scenario, seed: int, players: dict[str, str], timer_minutes: int,
                      pin: str) -> None:
         """Each team on its own device, from the setup screen: `ttx serve` on this network, port 8000 or the next free."""
-        from exercise.seats.serve import WebProcess, binding_note, port_free, public_url, start_session
+        from exercise.seats.serve import ServeInfo, WebProcess, binding_note, port_free, public_url, start_session
         from exercise.seats.store import StoreError, open_store
         from exercise.tui.exercise import Exercise
         from exercise.tui.screens.briefing import BriefingScreen
@@ -191,7 +191,7 @@ class TtxApp(Refusals, App[None]):
             self.notify(str(exc), title="The seats could not be served", severity="error", timeout=12)
             return
         self._web = web
-        self.serve_info = _ServeInfo(url, binding_note(host), store)
+        self.serve_info = ServeInfo(url, binding_note(host), store)
         self._forget_turn_screen()
         self.exercise = Exercise(session)
         self.unlocked = True
@@ -573,10 +573,3 @@ class TtxApp(Refusals, App[None]):
 
     def action_contrast(self) -> None:
         self.theme = CALM if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
-
-
-class _ServeInfo:
-    """What the seats screen shows: the address, the note on who may join, the store."""
-
-    def __init__(self, url: str, note: str, store: Any) -> None:
-        self.url, self.note, self.store = url, note, store

@@ -48,3 +48,13 @@ def signed(delta: float) -> str:
 def arrow(delta: float) -> str:
     """Direction in a symbol too, so meaning never rests on colour alone."""
     return "▲" if delta > 0 else "▼" if delta < 0 else "="
+
+
+def local_clock(at: str) -> str:
+    """A journal time (UTC, ISO) as the hour and minute where the screen is: "16:38", or "?"."""
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return "?"

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from exercise.tui.widgets.footer import KeyFooter
+from exercise.tui.text import local_clock
 from exercise.tui.widgets.header import Header
 
 
@@ -76,11 +77,8 @@ class SeatsScreen(Screen[None]):
         session = self.app.exercise.session  # type: ignore[attr-defined]
         codes = ensure_codes(store, session)
         seats = store.seats(self._session_id)
+        present = store.present(self._session_id)
         now = time.time()
-        present: dict[str, list[str]] = {}
-        for seat in seats:
-            if seat.connected(now):
-                present.setdefault(seat.audience, []).append(seat.name)
         table = self.query_one("#seat-codes", DataTable)
         row = table.cursor_row
         table.clear()
@@ -97,7 +95,7 @@ class SeatsScreen(Screen[None]):
         listing.clear()
         for seat in seats:
             status = "dropped" if seat.dropped else "connected" if seat.connected(now) else "gone"
-            listing.add_row(seat.name, self._label(seat.audience), _clock(seat.joined), status, key=seat.id)
+            listing.add_row(seat.name, self._label(seat.audience), local_clock(seat.joined), status, key=seat.id)
         if listing.row_count:
             listing.move_cursor(row=min(seat_row or 0, listing.row_count - 1))
         self._show_qr()
@@ -145,12 +143,3 @@ class SeatsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
-
-
-def _clock(at: str) -> str:
-    import datetime as _dt
-
-    try:
-        return _dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
-    except ValueError:
-        return "?"

@@ -22,6 +22,7 @@ from exercise.engine import (
 from exercise.render import event_line, fmt_number, plays_words, value_rows
 from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.move_list import MoveList
+from exercise.tui.text import local_clock
 from exercise.tui.widgets.header import Header
 
 
@@ -150,7 +151,7 @@ class TeamScreen(Screen[bool]):
             mine = "Your team's orders: not sent yet."
         else:
             by = f" by {entry.by}" if entry.by else ""
-            mine = (f"Your team's orders: ✓ in, sent{by} at {_local_time(entry.at)}: "
+            mine = (f"Your team's orders: ✓ in, sent{by} at {local_clock(entry.at)}: "
                     f"{describe_order(scenario, entry.order, nothing='pass')}. Anyone at your table can "
                     "change them until the facilitator closes orders.")
         present = getattr(self.app, "present", {}).get(self.team_id, [])
@@ -341,12 +342,3 @@ class TeamScreen(Screen[bool]):
                 else "nothing is submitted")
         self.app.push_screen(ConfirmScreen(f"Leave without submitting? What you ticked here is lost; {kept}.",
                                            "Leave", "Stay"), lambda yes: self.dismiss(False) if yes else None)
-
-
-def _local_time(at: str) -> str:
-    import datetime as _dt
-
-    try:
-        return _dt.datetime.fromisoformat(at).astimezone().strftime("%H:%M")
-    except ValueError:
-        return "?"

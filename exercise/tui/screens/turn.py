@@ -102,9 +102,8 @@ class TurnScreen(Refusals, Screen):
 
     def close_orders(self) -> None:
         """Orders close with what is in: the teams of people that sent nothing pass; then the reveal."""
-        for team in self.exercise.session.waiting_for():
-            if self.exercise.is_human(team):
-                self.exercise.session.submit(Order(team, ()), by="nobody: orders closed")
+        session = self.exercise.session
+        session.close_orders(t for t in session.waiting_for() if self.exercise.is_human(t))
         self.app.state = self.exercise.session.state  # type: ignore[attr-defined]
         if self.exercise.session.waiting_for():
             self.notify("The computer is still choosing; press r once it is in.")
@@ -185,18 +184,10 @@ class TurnScreen(Refusals, Screen):
         info = getattr(self.app, "serve_info", None)
         if info is None:
             return None
-        import time
-
-        present: dict[str, list[str]] = {}
         try:
-            seats = info.store.seats(self.exercise.session.journal.session_id)
+            return info.store.present(self.exercise.session.journal.session_id)
         except Exception:  # the store is away for a moment: the next refresh tries again
             return {}
-        now = time.time()
-        for seat in seats:
-            if seat.connected(now):
-                present.setdefault(seat.audience, []).append(seat.name)
-        return present
 
     @work(thread=True, group="computer")
     def computer_order(self, team: str, state: State) -> None:
@@ -304,8 +295,7 @@ class TurnScreen(Refusals, Screen):
                             title="Close orders?", severity="warning", timeout=6)
                 return
             self.close_asked = 0.0
-            for team in waiting:  # orders closed: a team that sent nothing passes
-                self.exercise.session.submit(Order(team, ()), by="nobody: orders closed")
+            self.exercise.session.close_orders(waiting)
             waiting = []
         if waiting:
             scenario = self.app.state.scenario  # type: ignore[attr-defined]
