@@ -13,6 +13,12 @@ class OrdersFileError(Exception):
     """An orders file that cannot be used; the message is one line for the user."""
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it, cut short if long (a name is at most 64 characters)."""
+    text = repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
 def _as_move(item: Any, where: str) -> Any:
     from exercise.engine.state import OrderedMove
 
@@ -34,21 +40,25 @@ def _as_move(item: Any, where: str) -> Any:
 
 def read_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
     """Read a scripted orders file; names are checked against the scenario up front."""
-    from exercise.engine.loader import ScenarioError, read_source
+    from exercise.engine.limits import MAX_RATIONALE, document_problems
+    from exercise.engine.loader import Problem, ScenarioError, parse_toml, read_source
+    from exercise.engine.locate import locate
     from exercise.engine.words import suggest
-
-    import tomli
 
     from exercise.engine.state import Order
 
     try:
         text, _ = read_source(path)
+        doc = parse_toml(text, path)
     except ScenarioError as exc:
         raise OrdersFileError(exc.render()) from None
-    try:
-        doc = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        raise OrdersFileError(f"{path}:{exc.lineno}:{exc.colno}: TOML syntax: {exc.msg}") from None
+    breaches, _ = document_problems(doc)
+    if breaches:
+        positions = locate(text)
+        problems = [Problem(code, message, where, *((in_value and positions.get(where + "="))
+                                                     or positions.get(where) or (None, None)))
+                    for code, where, message, in_value in breaches]
+        raise OrdersFileError(ScenarioError(path, problems, text).render())
     unknown = set(doc) - {"orders"}
     if unknown:
         raise OrdersFileError(f"{path}: unknown key '{sorted(unknown)[0]}' (an orders file has [[orders]] tables)")
@@ -70,7 +80,7 @@ def read_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
         if isinstance(turn, bool) or not isinstance(turn, int) or not 1 <= turn <= scenario.turns:
             raise OrdersFileError(f"{where}: 'turn' must be a whole number from 1 to {scenario.turns}, not {turn!r}")
         if team not in scenario.team_index:
-            raise OrdersFileError(f"{where}: unknown team {team!r}{suggest(str(team), teams)}")
+            raise OrdersFileError(f"{where}: unknown team {_shown(team)}{suggest(str(team), teams)}")
         raw_moves = item.get("moves", [])
         if not isinstance(raw_moves, list):
             raise OrdersFileError(f"{where}: 'moves' must be an array")
@@ -78,10 +88,12 @@ def read_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
         for om in ordered:
             for name in (om.move, *om.contingent_on):
                 if name not in scenario.move_index:
-                    raise OrdersFileError(f"{where}: unknown move '{name}'{suggest(name, moves)}")
+                    raise OrdersFileError(f"{where}: unknown move {_shown(name)}{suggest(name, moves)}")
         rationale = item.get("rationale", "")
         if not isinstance(rationale, str):
             raise OrdersFileError(f"{where}: 'rationale' must be a string")
+        if len(rationale) > MAX_RATIONALE:
+            raise OrdersFileError(f"{where}: the rationale is {len(rationale):,} characters long: at most {MAX_RATIONALE}")
         if team in script.get(turn, {}):
             raise OrdersFileError(f"{where}: a second order for {team} on turn {turn}")
         script.setdefault(turn, {})[team] = Order(team, ordered, rationale)

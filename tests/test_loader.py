@@ -27,9 +27,8 @@ def problems_of(path: Path):
 
 
 def codes_the_loader_emits() -> set[str]:
-    return set(re.findall(r'"(E\d{3})"', LOADER.read_text())) | set(
-        re.findall(r'"(E\d{3})"', (ROOT / "exercise" / "engine" / "conditions.py").read_text())
-    )
+    modules = (LOADER, ROOT / "exercise" / "engine" / "conditions.py", ROOT / "exercise" / "engine" / "limits.py")
+    return set().union(*(re.findall(r'"(E\d{3})"', module.read_text()) for module in modules))
 
 
 def test_the_good_fixture_loads():
@@ -45,7 +44,7 @@ def test_every_bad_fixture_fails_with_the_code_in_its_name_and_nothing_else(path
 
 
 def test_every_code_the_loader_emits_has_a_bad_fixture_or_a_test_of_its_own():
-    """E101 (no file) and E105 (over 8 MiB) cannot be committed as fixtures; they are made below."""
+    """E101 (no file) and E105 (over 512 KiB) cannot be committed as fixtures; they are made below."""
     fixtures = {p.stem.split("_")[0] for p in BAD.glob("*.toml")}
     assert codes_the_loader_emits() == fixtures | {"E101", "E105"}
 
@@ -178,20 +177,20 @@ def test_a_binary_file_is_E102(tmp_path):
     assert ("E102", "this is a binary file, not a TOML text file") == (problem.code, problem.message)
 
 
-def test_a_file_over_8_mib_is_E105_with_its_size(tmp_path):
+def test_a_file_over_512_kib_is_E105_with_its_size(tmp_path):
     path = tmp_path / "huge.toml"
     line = b"# " + b"x" * 1021 + b"\n"  # 1 KiB of comment per line
     with open(path, "wb") as fh:
-        fh.write(line * (8 * 1024 + 512))
+        fh.write(line * (1024 + 512))
     (problem,) = problems_of(path)
     assert "E105" == problem.code
-    assert "the file is 8.5 MiB; a scenario is at most 8 MiB" == problem.message
+    assert "the file is 1.5 MiB; a scenario is at most 512 KiB" == problem.message
 
 
-def test_a_file_of_exactly_8_mib_is_read(tmp_path):
-    """E105 is for a file "larger than 8 MiB"; one of exactly 8 MiB is read (and here, found empty)."""
+def test_a_file_of_exactly_512_kib_is_read(tmp_path):
+    """E105 is for a file "larger than 512 KiB"; one of exactly 512 KiB is read (and here, found empty)."""
     path = tmp_path / "limit.toml"
-    path.write_bytes(b" " * (8 * 1024 * 1024))
+    path.write_bytes(b" " * (512 * 1024))
     assert ["E103"] == [p.code for p in problems_of(path)]
 
 

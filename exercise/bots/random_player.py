@@ -30,9 +30,16 @@ class RandomPlayer:
     def __init__(self, scenario: Scenario, contingency_rate: float = 0.2) -> None:
         self.scenario = scenario
         self.contingency_rate = contingency_rate
-        self.others = {
-            t.id: [m.id for m in scenario.moves if m.team != t.id and not m.secret] for t in scenario.teams
-        }
+        # Each team's list is made when the team first plays: a player made for one team of many
+        # would otherwise build every team's list, teams × moves of them before the first turn.
+        self._others: dict[str, list[str]] = {}
+
+    def others(self, team: str) -> list[str]:
+        """The public moves of the other teams, which a move of `team` may be contingent on."""
+        found = self._others.get(team)
+        if found is None:
+            found = self._others[team] = [m.id for m in self.scenario.moves if m.team != team and not m.secret]
+        return found
 
     def choose(self, view: Observation, rng: random.Random) -> Order:
         team = self.scenario.team_index[view.team]
@@ -42,7 +49,7 @@ class RandomPlayer:
         moves = []
         for move in picked:
             contingent: tuple[str, ...] = ()
-            others = self.others[view.team]
+            others = self.others(view.team)
             if others and rng.random() < self.contingency_rate:
                 contingent = (rng.choice(others),)
             moves.append(OrderedMove(move.id, contingent))

@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import attrs
 
+from exercise.engine.limits import MAX_CONDITION, MAX_CONDITION_DEPTH, MAX_NUMBER
 from exercise.engine.words import suggest  # noqa: F401  (also used by the loader)
 
 NUMBER = "number"
@@ -293,7 +294,7 @@ class Expression:
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,)
     """,
@@ -311,6 +312,8 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             hint = " (use 'and', 'or', 'not')" if ch in "&|!" else ""
             if ch == "=":
                 hint = " (use '==' to compare)"
+            elif ch.isdigit():
+                hint = ": numbers are written with the digits 0 to 9"
             raise ConditionError("E401", f"unexpected character {ch!r}{hint}", pos)
         kind = match.lastgroup or ""
         if kind != "ws":
@@ -321,7 +324,12 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
 
 
 class _Parser:
-    """Recursive descent over the grammar in scenarios/README.md; yields a checked tree."""
+    """Recursive descent over the grammar in scenarios/README.md; yields a checked tree.
+
+    Nesting is bounded (MAX_CONDITION_DEPTH): a tree no deeper than that can be parsed, compiled,
+    evaluated and explained by recursion anywhere, a Textual screen's deep stack included. A
+    level is a node of the tree or a pair of parentheses; `a + b + c` is three levels deep.
+    """
 
     def __init__(self, text: str, names: Names, what: str = "condition") -> None:
         self.text = text
@@ -330,6 +338,28 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.i = 0
         self.used: set[str] = set()
+        self.open = 0  # parentheses, `not`s, `-`s and calls around the token being parsed
+        self.depths: dict[int, int] = {}  # id(node) -> its levels (1 for a name or a number)
+
+    def too_deep(self, pos: int) -> ConditionError:
+        return ConditionError("E404", f"the {self.what} is nested more than {MAX_CONDITION_DEPTH} levels deep", pos)
+
+    def enter(self, pos: int) -> None:
+        """One more level open around what follows: refused past the limit, before recursing further."""
+        self.open += 1
+        if self.open > MAX_CONDITION_DEPTH:
+            raise self.too_deep(pos)
+
+    def leave(self) -> None:
+        self.open -= 1
+
+    def level(self, node: Node, pos: int, *children: Any, extra: int = 1) -> Node:
+        """`node`, `extra` levels above the deepest of its children (ids among them count for nothing)."""
+        depth = extra + max((self.depths.get(id(c), 1) for c in children if not isinstance(c, str)), default=0)
+        if depth > MAX_CONDITION_DEPTH:
+            raise self.too_deep(pos)
+        self.depths[id(node)] = depth
+        return node
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]
@@ -361,7 +391,7 @@ class _Parser:
             parts.append(self.and_expr())
         if len(parts) == 1:
             return left
-        return Or(self.truth(p, pos, "or") for p in parts)
+        return self.level(Or(self.truth(p, pos, "or") for p in parts), pos, *parts)
 
     def and_expr(self) -> Node:
         pos = self.peek()[2]
@@ -372,13 +402,16 @@ class _Parser:
             parts.append(self.not_expr())
         if len(parts) == 1:
             return left
-        return And(self.truth(p, pos, "and") for p in parts)
+        return self.level(And(self.truth(p, pos, "and") for p in parts), pos, *parts)
 
     def not_expr(self) -> Node:
         kind, text, pos = self.peek()
         if kind == "name" and text == "not":
             self.take()
-            return Not(self.truth(self.not_expr(), pos, "not"))
+            self.enter(pos)
+            operand = self.not_expr()
+            self.leave()
+            return self.level(Not(self.truth(operand, pos, "not")), pos, operand)
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -397,7 +430,7 @@ class _Parser:
         else:
             self.number(left, left_pos, op)
             self.number(right, pos, op)
-        return Comparison(op, left, right)
+        return self.level(Comparison(op, left, right), pos, left, right)
 
     def sum_expr(self) -> Node:
         pos = self.peek()[2]
@@ -406,7 +439,8 @@ class _Parser:
             op = self.take()[1]
             right_pos = self.peek()[2]
             right = self.product()
-            left = Arithmetic(op, self.number(left, pos, op), self.number(right, right_pos, op))
+            left = self.level(Arithmetic(op, self.number(left, pos, op), self.number(right, right_pos, op)),
+                              right_pos, left, right)
         return left
 
     def product(self) -> Node:
@@ -416,24 +450,34 @@ class _Parser:
             op = self.take()[1]
             right_pos = self.peek()[2]
             right = self.unary()
-            left = Arithmetic(op, self.number(left, pos, op), self.number(right, right_pos, op))
+            left = self.level(Arithmetic(op, self.number(left, pos, op), self.number(right, right_pos, op)),
+                              right_pos, left, right)
         return left
 
     def unary(self) -> Node:
         kind, text, pos = self.peek()
         if kind == "op" and text == "-":
             self.take()
-            return Negate(self.number(self.unary(), pos, "-"))
+            self.enter(pos)
+            operand = self.unary()
+            self.leave()
+            return self.level(Negate(self.number(operand, pos, "-")), pos, operand)
         return self.atom()
 
     def atom(self) -> Node:
         kind, text, pos = self.take()
         if kind == "number":
+            if len(text.partition(".")[0].lstrip("0")) >= len(str(MAX_NUMBER)):
+                shown = text if len(text) <= 20 else text[:17] + "..."
+                raise ConditionError("E108", f"{shown} is too large: numbers are smaller than 10^15 (15 digits) "
+                                     "in size", pos)
             return Number(float(text) if "." in text else int(text))
         if kind == "op" and text == "(":
+            self.enter(pos)
             inner = self.or_expr()
             self.expect(")")
-            return inner
+            self.leave()
+            return self.level(inner, pos, inner)
         if kind == "end":
             raise ConditionError("E401", f"the {self.what} ends where a value was expected", pos)
         if kind == "op":
@@ -484,6 +528,7 @@ class _Parser:
             )
         kinds, _ = FUNCTIONS[name]
         self.expect("(")
+        self.enter(pos)
         args: list[str | Node] = []
         for index, arg_kind in enumerate(kinds):
             if index:
@@ -502,7 +547,8 @@ class _Parser:
         if text == ",":
             raise ConditionError("E403", f"{name}() takes {len(kinds)} argument(s), found more", at)
         self.expect(")")
-        return Call(name, args)
+        self.leave()
+        return self.level(Call(name, args), pos, *args)
 
     def reference(self, function: str, kind: str) -> str:
         tok_kind, text, pos = self.take()
@@ -573,7 +619,10 @@ def _arithmetic(node: Arithmetic) -> Evaluator:
     if op == "-":
         return lambda s: a(s) - b(s)
     if op == "*":
-        return lambda s: a(s) * b(s)
+        # A product is taken in floating point. Products of integers could grow to thousands of
+        # digits (slow to compute, and beyond a float when mixed with one); a float saturates at
+        # infinity, which compares as any number does. Below 2**53 the two agree exactly.
+        return lambda s: float(a(s)) * b(s)
 
     def divide(s: Any) -> Any:
         # Division by zero gives 0: a condition or a chance must always have a value, and a
@@ -753,6 +802,9 @@ def parse(text: str, names: Names, what: str = "condition") -> tuple[Node, froze
     """The checked tree of `text` and the names it reads; raise ConditionError on the first problem."""
     if not text.strip():
         raise ConditionError("E401", f"the {what} is empty", 0)
+    if len(text) > MAX_CONDITION:
+        raise ConditionError("E404", f"the {what} is {len(text):,} characters long: at most {MAX_CONDITION:,}",
+                             MAX_CONDITION)
     parser = _Parser(text, names, what)
     return parser.parse(), frozenset(parser.used)
 

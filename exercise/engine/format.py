@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from exercise.engine.limits import MAX_TURNS
 from exercise.engine.model import EXPECTATION_CHECKS, LEVELS
 
 FORMAT_VERSION = 1
@@ -92,7 +93,7 @@ SCENARIO = Table("scenario", [
     Key("id", ID, "identifier of the scenario", required=True),
     Key("title", TEXT, "shown on the home screen and in reports", required=True),
     Key("summary", TEXT, "a paragraph for the briefing", required=True),
-    Key("turns", INTEGER, "the number of turns", required=True, min=1),
+    Key("turns", INTEGER, "the number of turns", required=True, min=1, max=MAX_TURNS),
     Key("turn_length", TEXT, "what a turn stands for"),
     Key("turn_labels", TEXTS, "a label per turn; when given, exactly `turns` of them"),
 ])
@@ -238,7 +239,7 @@ VARIANT = Table("variants", [
     Key("title", TEXT, "shown at setup and by `ttx list`", required=True),
     Key("description", TEXT, "what the cut is for"),
     Key("summary", TEXT, "the summary as this cut tells it"),
-    Key("turns", INTEGER, "how many turns", min=1, max=100),
+    Key("turns", INTEGER, "how many turns", min=1, max=MAX_TURNS),
     Key("turn_length", TEXT, "what a turn stands for"),
     Key("turn_labels", TEXTS, "one label per turn"),
     Key("schedule", TURNS, "inject id = the turn it comes on in this variant"),

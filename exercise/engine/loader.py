@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,20 @@ from exercise.engine.conditions import (
     suggest,
 )
 from exercise.engine.format import FORMAT_VERSION, known_keys
+from exercise.engine.limits import (
+    MAX_CONDITION,
+    MAX_CONDITIONS_TOTAL,
+    MAX_FILE_BYTES,
+    MAX_ID,
+    MAX_NESTING,
+    MAX_TABLES,
+    MAX_TEAMS,
+    MAX_TURNS,
+    deep_key,
+    document_problems,
+    long_integer,
+    nesting_breach,
+)
 from exercise.engine.locate import locate
 from exercise.engine.model import (
     EXPECTATION_CHECKS,
@@ -51,7 +67,6 @@ from exercise.engine.model import (
     Team,
 )
 
-MAX_BYTES = 8 * 1024 * 1024
 DOCS = "scenarios/README.md"
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _WARNING_CODE = re.compile(r"W1\d\d\Z")
@@ -89,23 +104,32 @@ class Problem:
         return "\n".join(lines)
 
 
+def _size(size: int) -> str:
+    return f"{size / 1048576:.1f} MiB" if size >= 1048576 else f"{size // 1024} KiB"
+
+
 HINTS = {
     "E101": "check the path; `ttx list` shows the bundled scenarios",
     "E102": "a scenario is a UTF-8 text file in TOML",
     "E103": f"start from the example at the top of {DOCS}",
     "E104": "TOML syntax: strings in double quotes, one key per line, tables in [brackets]",
-    "E105": "a scenario is at most 8 MiB",
+    "E105": f"a scenario is at most {_size(MAX_FILE_BYTES)} ({DOCS}#limits)",
     "E106": f"write `format = 1` at the top of the file ({DOCS}#top-level)",
+    "E107": f"tables and arrays nest at most {MAX_NESTING} levels ({DOCS}#limits)",
+    "E108": f"numbers are finite and smaller than 10^15 in size ({DOCS}#limits)",
     "E201": f"see the table of keys for this section in {DOCS}",
     "E202": f"see the table of keys for this section in {DOCS}",
     "E203": "ids name meters, flags, moves, tags, rules and injects in conditions: each must be unique",
     "E204": f"see the allowed values in {DOCS}",
     "E205": f"see the table of keys for this section in {DOCS}",
-    "E206": "ids are lowercase: a letter, then letters, digits or _",
+    "E206": f"ids are lowercase: a letter, then letters, digits or _; at most {MAX_ID} characters",
+    "E207": f"see the limits on strings in {DOCS}#limits",
+    "E208": f"see the limits on counts in {DOCS}#limits",
     "E301": "names must match an id declared in the file",
     "E401": f"see the condition language in {DOCS}#conditions",
     "E402": f"see the condition language in {DOCS}#conditions",
     "E403": f"see the condition language in {DOCS}#conditions",
+    "E404": f"split the condition, or name a part of it with a rule or a flag ({DOCS}#limits)",
     "E501": f"add an outcome with `at_end = true` and no `when` ({DOCS}#outcomes)",
     "E502": f"see {DOCS}#scenario",
 }
@@ -149,15 +173,55 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+class _Positions(Mapping[str, tuple[int, int]]):
+    """Where each key path is written (`locate`), found the first time a problem needs a position:
+    a file without problems is never scanned for them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, tuple[int, int]] | None = None
+
+    def _all(self) -> dict[str, tuple[int, int]]:
+        if self.found is None:
+            self.found = locate(self.text)
+        return self.found
+
+    def __getitem__(self, path: str) -> tuple[int, int]:
+        return self._all()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _first_position(positions: Mapping[str, tuple[int, int]], path: str) -> tuple[int | None, int | None]:
+    """Where `path` is written, or else the first thing written inside it (a dotted key names
+    the tables it makes only as a whole); (None, None) if neither is known."""
+    if path in positions:
+        return positions[path]
+    inside = [where for key, where in positions.items() if key.startswith((path + ".", path + "["))]
+    return min(inside) if inside else (None, None)
+
+
+def _quoted(condition: str) -> str:
+    """A condition as a message quotes it: whole, unless it is beyond the length limit."""
+    return condition if len(condition) <= MAX_CONDITION else condition[:60] + "..."
+
+
 class _Checker:
     """Walks the parsed TOML, collecting problems with positions where they are known."""
 
-    def __init__(self, positions: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, positions: Mapping[str, tuple[int, int]]) -> None:
         self.positions = positions
         self.problems: list[Problem] = []
+        self.refused: set[str] = set()  # key paths already reported as beyond the limits
 
     def add(self, code: str, path: str, message: str, at_value: bool = False,
             position: tuple[int, int] | None = None) -> None:
+        if path in self.refused:  # a value beyond the limits was set aside: what follows from it is noise
+            return
         if position is None:
             position = (at_value and self.positions.get(path + "=")) or self.positions.get(path)
         line, col = position if position else (None, None)
@@ -207,6 +271,9 @@ class _Checker:
         if not isinstance(value, list):
             self.add("E201", where, f"'{key}' must be an array of tables ([[{where}]]), not {_describe(value)}")
             return []
+        most = MAX_TEAMS if where == "teams" else MAX_TABLES
+        if len(value) > most:  # reported at the first table too many; all are still read, for their problems
+            self.add("E208", f"{where}[{most}]", f"{len(value):,} [[{where}]] tables: a scenario has at most {most:,}")
         out = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
@@ -220,24 +287,43 @@ _FIELDS = known_keys()  # the keys each table may hold: exercise/engine/format.p
 
 
 def read_source(path: str | os.PathLike[str]) -> tuple[str, bytes]:
-    """Read a scenario file's text; raise ScenarioError with one problem if it cannot be."""
+    """Read a scenario file's text; raise ScenarioError with one problem if it cannot be.
+
+    Only a regular file is read, and never more than the limit: a device (/dev/zero), a pipe
+    or a file that grows while it is read cannot make the reading endless.
+    """
     name = str(path)
-    p = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # a pipe must not block
     try:
-        if p.is_dir():
-            raise ScenarioError(name, [Problem("E101", "is a directory, not a scenario file")])
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ScenarioError(
-                name, [Problem("E105", f"the file is {size / 1048576:.1f} MiB; a scenario is at most 8 MiB")]
-            )
-        data = p.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise ScenarioError(name, [Problem("E101", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(name, [Problem("E101", "is a directory, not a scenario file")]) from None
     except PermissionError:
+        if Path(path).is_dir():
+            raise ScenarioError(name, [Problem("E101", "is a directory, not a scenario file")]) from None
         raise ScenarioError(name, [Problem("E101", "permission denied")]) from None
     except OSError as exc:
         raise ScenarioError(name, [Problem("E101", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError(name, [Problem("E101", "is a directory, not a scenario file")])
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(name, [Problem("E101", "is not a regular file (a device, a pipe or a socket): "
+                                                       "a scenario is a text file")])
+        size = info.st_size
+        with open(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        raise ScenarioError(name, [Problem("E101", f"cannot read the file: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:  # the second: a file that grew, or /proc
+        shown = _size(size) if size > MAX_FILE_BYTES else f"more than {_size(MAX_FILE_BYTES)}"
+        raise ScenarioError(name, [Problem("E105", f"the file is {shown}; a scenario is at most "
+                                                   f"{_size(MAX_FILE_BYTES)}")])
     if b"\x00" in data:
         raise ScenarioError(name, [Problem("E102", "this is a binary file, not a TOML text file")])
     try:
@@ -265,17 +351,49 @@ def load_scenario(path: str | os.PathLike[str], variant: str | None = None) -> S
     return scenario
 
 
-def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") -> Scenario:
+def parse_toml(text: str, name: str = "<scenario>") -> dict:
+    """Parse TOML text; raise ScenarioError with one problem if it cannot be parsed.
+
+    E104 for a syntax error; E107 for nesting too deep to parse (tomli parses nested arrays and
+    inline tables by recursion, and refuses dotted keys of over a thousand parts); E108 for an
+    integer too long to read. Nesting deeper than the format's limit but shallow enough to parse
+    is found afterwards, with the other limits, by `document_problems`.
+    """
     try:
-        doc = tomli.loads(text)
+        return tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         message = getattr(exc, "msg", str(exc))
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         raise ScenarioError(name, [Problem("E104", f"TOML syntax: {message}", "", line, col)], text) from None
+    except RecursionError:
+        where = nesting_breach(text)
+        if where is not None:
+            problem = Problem("E107", f"tables and arrays are nested more than {MAX_NESTING} levels deep", "", *where)
+        else:
+            problem = Problem("E107", f"a dotted key nests tables more than {MAX_NESTING} levels deep",
+                              "", *(deep_key(text) or (None, None)))
+        raise ScenarioError(name, [problem], text) from None
+    except ValueError:  # int() refuses an integer of more than 4,300 digits
+        line, col = long_integer(text) or (None, None)
+        raise ScenarioError(name, [Problem("E108", "an integer of thousands of digits: numbers are smaller than "
+                                                   "10^15 (15 digits) in size", "", line, col)], text) from None
+
+
+def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") -> Scenario:
+    doc = parse_toml(text, name)
     if not content_hash:
         content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    builder = _Builder(doc, locate(text), text)
+    breaches, refused = document_problems(doc)
+    positions = _Positions(text)
+    too_deep = [Problem(code, message, path, *_first_position(positions, path))
+                for code, path, message, _ in breaches if code == "E107"]
+    if too_deep:  # like a syntax error, nesting past the limit is reported alone
+        raise ScenarioError(name, too_deep, text)
+    builder = _Builder(doc, positions, text)
+    for code, path, message, in_value in breaches:
+        builder.check.add(code, path, message, in_value)
+    builder.check.refused = refused
     scenario = builder.build(name, content_hash)
     problems = sorted(
         builder.check.problems,
@@ -289,18 +407,22 @@ def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") 
 class _Builder:
     """Builds the Scenario from the parsed document in passes: ids, then everything else."""
 
-    def __init__(self, doc: dict, positions: dict[str, tuple[int, int]], text: str) -> None:
+    def __init__(self, doc: dict, positions: Mapping[str, tuple[int, int]], text: str) -> None:
         self.doc = doc
         self.check = _Checker(positions)
         self.positions = positions
         self.lines = text.splitlines()
         self.ids: dict[str, str] = {}  # id -> the path that declared it
+        self.condition_chars = 0  # characters of the conditions and expressions read so far
         self.kinds: dict[str, set[str]] = {}
 
     # -- identifiers -------------------------------------------------------------------
     def declare(self, kind: str, table: dict, path: str) -> str | None:
         id_ = self.check.get(table, path, "id", str, required=True)
         if id_ is None:
+            return None
+        if len(id_) > MAX_ID:
+            self.check.add("E206", f"{path}.id", f"an id of {len(id_):,} characters: ids are at most {MAX_ID}", True)
             return None
         if not _ID.match(id_):
             self.check.add("E206", f"{path}.id", f"'{id_}' is not a valid id", True)
@@ -335,16 +457,33 @@ class _Builder:
         if text is None:
             return None
         key_path = f"{path}.{key}"
+        if not self.within_budget(text, key_path):
+            return None
         try:
             return compile_condition(text, self.names)
         except ConditionError as exc:
             position = self._condition_position(key_path, text, exc.col)
-            message = f"{exc.message} in condition \"{text}\""
+            message = f"{exc.message} in condition \"{_quoted(text)}\""
             if position is None and key_path + "=" in self.positions:
                 position = self.positions[key_path + "="]
                 message += f" (column {exc.col + 1} of the condition)"
             self.check.add(exc.code, key_path, message, True, position)
             return None
+
+    def within_budget(self, text: str, key_path: str) -> bool:
+        """Whether the conditions read so far, this one included, stay within the file's total.
+
+        Checking a condition, and evaluating it every turn, costs time in proportion to its
+        length: the total bounds both. Past it, the file's other conditions are not checked.
+        """
+        before = self.condition_chars
+        self.condition_chars += len(text)
+        if self.condition_chars <= MAX_CONDITIONS_TOTAL:
+            return True
+        if before <= MAX_CONDITIONS_TOTAL:
+            self.check.add("E404", key_path, f"with this one, the file's conditions and expressions add up to "
+                           f"{self.condition_chars:,} characters: at most {MAX_CONDITIONS_TOTAL:,} in all", True)
+        return False
 
     def _condition_position(self, key_path: str, text: str, offset: int) -> tuple[int, int] | None:
         start = self.positions.get(key_path + "=")
@@ -419,11 +558,13 @@ class _Builder:
         value = table["chance"]
         key_path = f"{path}.chance"
         if isinstance(value, str):
+            if not self.within_budget(value, key_path):
+                return None
             try:
                 return Chance(expression=compile_number(value, self.names))
             except ConditionError as exc:
                 position = self._condition_position(key_path, value, exc.col)
-                self.check.add(exc.code, key_path, f"{exc.message} in chance \"{value}\"", True, position)
+                self.check.add(exc.code, key_path, f"{exc.message} in chance \"{_quoted(value)}\"", True, position)
                 return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.check.add("E201", key_path, "'chance' must be a number from 0 to 1 or an expression (a string), "
@@ -479,7 +620,9 @@ class _Builder:
         tags: set[str] = set()
         for path, table in moves:
             for i, tag in enumerate(check.string_list(table, path, "tags")):
-                if not _ID.match(tag):
+                if len(tag) > MAX_ID:
+                    check.add("E206", f"{path}.tags[{i}]", f"a tag of {len(tag):,} characters: tags are at most {MAX_ID}")
+                elif not _ID.match(tag):
                     check.add("E206", f"{path}.tags[{i}]", f"tag '{tag}' is not a valid id")
                 elif tag in self.ids:
                     check.add("E203", f"{path}.tags[{i}]", f"tag '{tag}' has the name of another id ({self.ids[tag]})")
@@ -502,12 +645,17 @@ class _Builder:
         if turns < 1:
             check.add("E204", "scenario.turns", f"'turns' must be at least 1, not {turns}", True)
             turns = 1
+        elif turns > MAX_TURNS:
+            check.add("E204", "scenario.turns", f"'turns' must be from 1 to {MAX_TURNS}, not {turns}", True)
+            turns = MAX_TURNS
         turn_labels = check.string_list(meta, "scenario", "turn_labels")
         if turn_labels and len(turn_labels) != turns:
             check.add("E502", "scenario.turn_labels",
                       f"{len(turn_labels)} turn labels for {turns} turns: give exactly one per turn", True)
         turn_length = check.get(meta, "scenario", "turn_length", str, "one turn")
-        if scenario_id and not _ID.match(scenario_id):
+        if len(scenario_id) > MAX_ID:
+            check.add("E206", "scenario.id", f"an id of {len(scenario_id):,} characters: ids are at most {MAX_ID}", True)
+        elif scenario_id and not _ID.match(scenario_id):
             check.add("E206", "scenario.id", f"'{scenario_id}' is not a valid id", True)
 
         built_sources = [self.source(p, t) for p, t in sources]
@@ -878,8 +1026,8 @@ class _Builder:
         """A `[[variants]]` table: its turns, their labels, and the injects it reschedules."""
         check, g = self.check, self.check.get
         turns = g(t, path, "turns", int, None)
-        if turns is not None and not 1 <= turns <= 100:
-            check.add("E204", f"{path}.turns", f"'turns' must be from 1 to 100, not {turns}", True)
+        if turns is not None and not 1 <= turns <= MAX_TURNS:
+            check.add("E204", f"{path}.turns", f"'turns' must be from 1 to {MAX_TURNS}, not {turns}", True)
             turns = None
         labels = check.string_list(t, path, "turn_labels")
         if labels and turns is not None and len(labels) != turns:

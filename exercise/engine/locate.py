@@ -10,6 +10,14 @@ from __future__ import annotations
 import re
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_KEY = re.compile(r"((?:[A-Za-z0-9_\-]+|\"[^\"]*\")(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"))*)\s*=\s*")
+_BARE_VALUE = re.compile(r"[^,\]}\s#]+")
+_SPACE = re.compile(r"\s*")
+_BLANKS = re.compile(r"[ \t]+")
+_BASIC_BODY = re.compile(r'(?:[^"\\]|\\.?)*')  # up to the closing quote or the line's end
+_LITERAL_BODY = re.compile(r"[^']*")
+# Every match below starts at a position in the line rather than on a slice of it: a slice per
+# item would make a long line (an array of thousands of items) cost its length squared.
 
 
 class _Scanner:
@@ -59,7 +67,7 @@ class _Scanner:
             if not stripped or stripped.startswith("#"):
                 i += 1
                 continue
-            match = re.match(r"((?:[A-Za-z0-9_\-]+|\"[^\"]*\")(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"))*)\s*=\s*", stripped)
+            match = _KEY.match(stripped)
             if match is None:
                 i += 1
                 continue
@@ -88,10 +96,10 @@ class _Scanner:
                 continue
             ch = line[pos]
             if ch in " \t":
-                pos += 1
+                pos = _BLANKS.match(line, pos).end()  # type: ignore[union-attr]
             elif ch == "#":
                 pos = len(line)
-            elif line.startswith('"""', pos) or line.startswith("'''", pos):
+            elif ch in "\"'" and line.startswith(ch * 3, pos):
                 quote = line[pos : pos + 3]
                 end = line.find(quote, pos + 3)
                 while end < 0:
@@ -106,10 +114,7 @@ class _Scanner:
                 if not stack:
                     return i + 1
             elif ch in "\"'":
-                end = pos + 1
-                while end < len(line) and line[end] != ch:
-                    end += 2 if ch == '"' and line[end] == "\\" else 1
-                pos = end + 1
+                pos = (_BASIC_BODY if ch == '"' else _LITERAL_BODY).match(line, pos + 1).end() + 1  # type: ignore[union-attr]
                 if not stack:
                     return i + 1
             elif ch == "{":
@@ -132,27 +137,26 @@ class _Scanner:
                 if stack and stack[-1][0] == "array":
                     stack[-1][2] += 1
                     current = f"{stack[-1][1]}[{stack[-1][2]}]"
-                    rest = line[pos + 1 :]
-                    offset = len(rest) - len(rest.lstrip())
+                    offset = _SPACE.match(line, pos + 1).end() - (pos + 1)  # type: ignore[union-attr]
                     self.record(current, i + 1, pos + 2 + offset)
                 elif stack:
                     expect_key = True
                 pos += 1
             elif expect_key and stack and stack[-1][0] == "table":
-                match = re.match(r"((?:[A-Za-z0-9_\-]+|\"[^\"]*\")(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"))*)\s*=\s*", line[pos:])
+                match = _KEY.match(line, pos)
                 if match is None:
                     pos += 1
                     continue
                 keys = _split_keys(match.group(1))
                 current = ".".join([stack[-1][1], *keys])
                 self.record(current, i + 1, pos + 1)
-                self.record(current + "=", i + 1, pos + match.end() + 1)
-                pos += match.end()
+                self.record(current + "=", i + 1, match.end() + 1)
+                pos = match.end()
                 expect_key = False
             else:
                 # a bare value (number, boolean, date): skip to a delimiter
-                match = re.match(r"[^,\]}\s#]+", line[pos:])
-                pos += match.end() if match else 1
+                match = _BARE_VALUE.match(line, pos)
+                pos = match.end() if match else pos + 1
                 if not stack:
                     return i + 1
 

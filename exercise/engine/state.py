@@ -714,7 +714,8 @@ def override(state: State, target: str, value: Any, reason: str) -> State:
     work = _Working(state)
     if target in scenario.meter_index:
         meter = scenario.meter_index[target]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):  # an int of any size clamps
             raise ValueError(f"meter '{target}' takes a number, not {value!r}")
         before = work.meters[target]
         after = meter.clamp(value)
