@@ -404,10 +404,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     scenario = session.scenario
     audience = parse_audience_arg(args.audience, scenario, "--as")
     out = sys.stdout
+    from exercise.files import shown
+
     if session.torn:
-        _err(f"{args.journal}: the last line was cut short (the process stopped mid-write); it was ignored")
+        _err(f"{shown(args.journal)}: the last line was cut short (the process stopped mid-write); it was ignored")
     seen = f" — as seen by {_audience_words(scenario, audience)}" if audience.kind != "facilitator" else ""
-    out.write(f"{scenario.title} — seed {session.seed} — journal {args.journal}{seen}\n\n")
+    out.write(f"{scenario.title} — seed {session.seed} — journal {shown(args.journal)}{seen}\n\n")
     for record in session.records:
         out.write(render_turn(scenario, record, session.players, audience) + "\n\n")
     if session.state.outcome:
@@ -616,7 +618,7 @@ def cmd_resume(args: argparse.Namespace) -> Any:
 
     journal = args.journal
     if journal is None:
-        unfinished = [s for s in list_sessions() if not s.over]
+        unfinished = [s for s in list_sessions() if not s.over and not s.damaged]
         if not unfinished:
             raise UserError("no session to resume; start one with `ttx play SCENARIO`")
         journal = str(unfinished[0].path)

@@ -8,6 +8,7 @@ traceback deep in a screen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -24,22 +25,33 @@ class EntryError(JournalError):
 def _str(data: Mapping[str, Any], key: str, default: str | None = None) -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise EntryError(f"'{key}' must be a string, not {value!r}")
+        raise EntryError(f"'{key}' must be a string, not {_short(value)}")
     return value
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
-        raise EntryError(f"'{key}' must be a string, not {value!r}")
+        raise EntryError(f"'{key}' must be a string, not {_short(value)}")
     return value
 
 
-def _int(data: Mapping[str, Any], key: str, default: int | None = None) -> int:
+INT_MAX = 2**63 - 1  # every whole number in a journal fits in 64 bits (a seed is 0 to this)
+
+
+def _int(data: Mapping[str, Any], key: str, default: int | None = None, low: int = -INT_MAX - 1) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise EntryError(f"'{key}' must be a whole number, not {value!r}")
+        raise EntryError(f"'{key}' must be a whole number, not {_short(value)}")
+    if not low <= value <= INT_MAX:
+        raise EntryError(f"'{key}' must be a whole number from {low} to {INT_MAX}, not {_short(value)}")
     return value
+
+
+def _short(value: Any) -> str:
+    """A value as the error shows it: on one line, and cut short when long."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _str_list(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -47,7 +59,7 @@ def _str_list(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise EntryError(f"'{key}' must be a list of names, not {value!r}")
+        raise EntryError(f"'{key}' must be a list of names, not {_short(value)}")
     return tuple(value)
 
 
@@ -92,12 +104,12 @@ class Start(Entry):
         players = data.get("players", {})
         if not isinstance(players, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                     for k, v in players.items()):
-            raise EntryError(f"'players' must map team ids to players, not {players!r}")
-        return cls(turn=_int(data, "turn", 1), at=_str(data, "at", ""), version=_int(data, "version", 1),
+            raise EntryError(f"'players' must map team ids to players, not {_short(players)}")
+        return cls(turn=_int(data, "turn", 1, 0), at=_str(data, "at", ""), version=_int(data, "version", 1, 1),
                    ttx=_str(data, "ttx", ""), scenario=_str(data, "scenario", ""),
                    scenario_path=_str(data, "scenario_path", ""), scenario_hash=_str(data, "scenario_hash", ""),
                    seed=_int(data, "seed"), players=players, mode=_str(data, "mode", "hotseat"),
-                   timer=_int(data, "timer", 0), pin=_str(data, "pin", ""), variant=_str(data, "variant", ""))
+                   timer=_int(data, "timer", 0, 0), pin=_str(data, "pin", ""), variant=_str(data, "variant", ""))
 
 
 def _reason_to_json(parts: tuple[ReasonPart, ...]) -> Any:
@@ -118,11 +130,11 @@ def _reason_from_json(value: Any) -> tuple[ReasonPart, ...]:
     if isinstance(value, str):  # an older journal: words whose mentions are unknown
         return (ReasonPart(value, private=True),) if value else ()
     if not isinstance(value, list):
-        raise EntryError(f"'reason' must be a list of parts, not {value!r}")
+        raise EntryError(f"'reason' must be a list of parts, not {_short(value)}")
     parts = []
     for item in value:
         if not isinstance(item, dict):
-            raise EntryError(f"a reason part must be a table, not {item!r}")
+            raise EntryError(f"a reason part must be a table, not {_short(item)}")
         parts.append(ReasonPart(_str(item, "text"), _str_list(item, "moves"), _str_list(item, "meters"),
                                 _str_list(item, "flags"), bool(item.get("private", False))))
     return tuple(parts)
@@ -147,14 +159,14 @@ def order_from_json(data: Mapping[str, Any]) -> Order:
     moves = []
     items = data.get("moves", [])
     if not isinstance(items, list):
-        raise EntryError(f"'moves' must be a list, not {items!r}")
+        raise EntryError(f"'moves' must be a list, not {_short(items)}")
     for item in items:
         if isinstance(item, str):
             moves.append(OrderedMove(item))
         elif isinstance(item, dict):
             moves.append(OrderedMove(_str(item, "move"), _str_list(item, "if")))
         else:
-            raise EntryError(f"a move must be an id or {{move, if}}, not {item!r}")
+            raise EntryError(f"a move must be an id or {{move, if}}, not {_short(item)}")
     return Order(_str(data, "team"), tuple(moves), _str(data, "rationale", ""),
                  _reason_from_json(data.get("reason", "")))
 
@@ -170,7 +182,7 @@ class Orders(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Orders:
-        return cls(_int(data, "turn"), _str(data, "at", ""), order_from_json(data), _str(data, "by", ""))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), order_from_json(data), _str(data, "by", ""))
 
 
 @attrs.frozen
@@ -183,7 +195,7 @@ class Resolve(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Resolve:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _opt_str(data, "outcome"))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _opt_str(data, "outcome"))
 
 
 @attrs.frozen
@@ -199,9 +211,9 @@ class Override(Entry):
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Override:
         value = data.get("value")
-        if not isinstance(value, (bool, int, float)):
-            raise EntryError(f"'value' must be a number or true/false, not {value!r}")
-        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "target"), value, _str(data, "reason", ""))
+        if not isinstance(value, (bool, int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+            raise EntryError(f"'value' must be a number or true/false, not {_short(value)}")
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _str(data, "target"), value, _str(data, "reason", ""))
 
 
 @attrs.frozen
@@ -224,7 +236,7 @@ class InjectFired(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> InjectFired:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _opt_str(data, "inject"), _str(data, "title", ""),
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _opt_str(data, "inject"), _str(data, "title", ""),
                    _str(data, "text", ""), _str_list(data, "to"))
 
 
@@ -239,7 +251,7 @@ class End(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> End:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "reason", ""), _opt_str(data, "outcome"))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _str(data, "reason", ""), _opt_str(data, "outcome"))
 
 
 @attrs.frozen
@@ -248,7 +260,7 @@ class Undo(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Undo:
-        return cls(_int(data, "turn"), _str(data, "at", ""))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""))
 
 
 @attrs.frozen
@@ -264,7 +276,7 @@ class PlayerSet(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlayerSet:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "team"), _str(data, "player"))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _str(data, "team"), _str(data, "player"))
 
 
 @attrs.frozen
@@ -280,7 +292,7 @@ class Timer(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Timer:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "action", ""), _int(data, "minutes", 0))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _str(data, "action", ""), _int(data, "minutes", 0, 0))
 
 
 @attrs.frozen
@@ -295,7 +307,7 @@ class Screen(Entry):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Screen:
-        return cls(_int(data, "turn"), _str(data, "at", ""), _str(data, "show", "board"))
+        return cls(_int(data, "turn", None, 0), _str(data, "at", ""), _str(data, "show", "board"))
 
 
 @attrs.frozen

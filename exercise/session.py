@@ -32,6 +32,7 @@ from exercise.journal import (  # noqa: F401  (re-exported: the session API)
     read_journal,
     sessions_dir,
 )
+from exercise.files import reason, shown
 from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-exported)
     End,
     Entry,
@@ -47,6 +48,7 @@ from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-export
     Undo,
     entry_from_json,
     is_computer,
+    level_of,
     normalize_player,
     order_from_json,
     order_to_json,
@@ -129,6 +131,10 @@ class Fold:
 def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
     """The fold after one more entry; raises IllegalOrder, ValueError or JournalError if refused."""
     if isinstance(entry, Start):
+        if fold is not None:
+            raise JournalError("a second start event: a journal holds one session")
+        for team, player in entry.players.items():
+            _check_player(scenario, team, player)
         players = {t.id: "human" for t in scenario.teams}
         players.update({t: normalize_player(p) for t, p in entry.players.items()})
         draws = 1 if entry.version < 2 else 2  # a journal replays with the draws it was played with
@@ -154,6 +160,9 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
     if isinstance(entry, Override):
         return attrs.evolve(fold, state=override(state, entry.target, entry.value, entry.reason))
     if isinstance(entry, InjectFired):
+        for team in entry.to:
+            if team not in scenario.team_index:
+                raise ValueError(f"an inject for a team that is not in the scenario ('{team}')")
         return attrs.evolve(fold, state=fire_inject(state, entry.inject, title=entry.title, text=entry.text,
                                                     to=frozenset(entry.to) if entry.to else None))
     if isinstance(entry, End):
@@ -164,8 +173,7 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
         previous, pending = fold.before[-1]
         return attrs.evolve(fold, state=previous, pending=pending, before=fold.before[:-1])
     if isinstance(entry, PlayerSet):
-        if entry.team not in scenario.team_index:
-            raise ValueError(f"no team named '{entry.team}'")
+        _check_player(scenario, entry.team, entry.player)
         player = normalize_player(entry.player)
         pending = fold.pending
         if (fold.version >= 3 and not is_computer(player) and is_computer(fold.players.get(entry.team, "human"))
@@ -174,6 +182,18 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
             pending = MappingProxyType({t: o for t, o in pending.items() if t != entry.team})
         return attrs.evolve(fold, players=MappingProxyType({**fold.players, entry.team: player}), pending=pending)
     return fold  # the timer, and entries of a newer version: kept, and ignored
+
+
+def _check_player(scenario: Scenario, team: str, player: str) -> None:
+    """A team of the scenario, played by people, a scripted orders file or the computer at a known level."""
+    from exercise.bots import LEVELS
+
+    if team not in scenario.team_index:
+        raise ValueError(f"no team named '{team}'")
+    player = normalize_player(player)
+    if player not in ("human", "scripted") and not (is_computer(player) and level_of(player) in LEVELS):
+        raise ValueError(f"'{player}' is not who may play a team (human, scripted, or computer: "
+                         f"{', '.join(LEVELS)})")
 
 
 class Session:
@@ -233,13 +253,19 @@ class Session:
         journal = None
         if journal_path is not None:
             path = Path(journal_path)
-            if path.exists() and path.stat().st_size > 0:
-                raise JournalError(f"{path}: a journal already exists there; choose another path or resume it")
-            if path.parent and not path.parent.exists():
-                private_dir(path.parent)
-            journal = Journal(path)
+            if path.parent and not os.path.lexists(path.parent):
+                try:
+                    private_dir(path.parent)
+                except OSError as exc:
+                    raise JournalError(f"{shown(path.parent)}: cannot create the folder for the journal:"
+                                       f" {reason(exc)}") from None
+            journal = Journal.create(path)
         session = cls(scenario, journal, [])
-        session._record(start)
+        try:
+            session._record(start)
+        except BaseException:
+            journal and journal.close()
+            raise
         return session
 
     @classmethod
@@ -255,9 +281,22 @@ class Session:
         With `write=False` the journal is only read (a torn tail is left as it is).
         """
         read = read_journal(journal_path)
-        scenario = _scenario_of(read.events[0], scenario_path, force, str(journal_path))
-        journal = Journal(journal_path, truncate_to=read.intact_bytes) if write else None
-        session = cls._from_events(scenario, journal, read.events, str(journal_path))
+        where = shown(journal_path)
+        journal = None
+        try:
+            if write:  # locked, then read again: what another process appended meanwhile is kept
+                journal = Journal(journal_path)
+                read = read_journal(journal_path)
+            entries = _entries(read.events, where, read.lines)
+            scenario = _scenario_of(read.events[0], scenario_path, force, where)
+            session = cls._from_entries(scenario, None, entries, where, read.lines)
+            if journal is not None:
+                journal.cut_to(read.intact_bytes)  # only once it replays: a journal refused is left as it was
+        except BaseException:
+            if journal is not None:
+                journal.close()
+            raise
+        session.journal = journal
         session.torn = read.torn
         return session
 
@@ -275,21 +314,25 @@ class Session:
             known = ", ".join(s.id for s in store.sessions()[:5]) or "none"
             raise StoreError(f"{store.url}: no session named '{session_id}' (sessions there: {known})")
         where = f"{store.url} session '{session_id}'"
+        entries = _entries(events, where)
         scenario = _scenario_of(events[0], scenario_path, force, where)
-        return cls._from_events(scenario, StoreLog(store, session_id), events, where)
+        return cls._from_entries(scenario, StoreLog(store, session_id), entries, where)
 
     @classmethod
-    def _from_events(cls, scenario: Scenario, journal: Any, events: Iterable[Mapping[str, Any]],
-                     where: str) -> Session:
-        try:
-            return cls(scenario, journal, [entry_from_json(e) for e in events])
-        except EntryError as exc:
-            raise JournalError(f"{where}: a journal entry is damaged ({exc})") from None
-        except (IllegalOrder, KeyError, ValueError, TypeError, JournalError) as exc:
-            raise JournalError(
-                f"{where}: the journal does not replay on this scenario ({exc});"
-                " it may belong to another version of the file"
-            ) from None
+    def _from_entries(cls, scenario: Scenario, journal: Any, entries: list[Entry], where: str,
+                      lines: tuple[int, ...] = ()) -> Session:
+        session = cls(scenario, journal, [])
+        for index, entry in enumerate(entries):
+            try:
+                session._fold = apply(scenario, session._fold, entry)
+            except (IllegalOrder, KeyError, ValueError, TypeError, JournalError) as exc:
+                at = f"{where}:{lines[index]}" if index < len(lines) else f"{where}: event {index + 1}"
+                raise JournalError(
+                    f"{at}: the journal does not replay on this scenario ({_one_line(exc)});"
+                    " it may belong to another version of the file"
+                ) from None
+            session.entries.append(entry)
+        return session
 
     torn: bool = False
 
@@ -529,20 +572,46 @@ class Session:
         self._record(Undo(self.state.turn, _now()))
 
 
+def _entries(events: Iterable[Mapping[str, Any]], where: str, lines: tuple[int, ...] = ()) -> list[Entry]:
+    """A journal's events as typed entries, or one line naming the first damaged one."""
+    out = []
+    for index, event in enumerate(events):
+        try:
+            out.append(entry_from_json(event))
+        except EntryError as exc:
+            at = f"{where}:{lines[index]}" if index < len(lines) else f"{where}: event {index + 1}"
+            raise JournalError(f"{at}: a journal entry is damaged ({_one_line(exc)})") from None
+    if not out or not isinstance(out[0], Start):
+        raise JournalError(f"{where}: not a ttx journal (it does not begin with a start event)")
+    return out
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's words on one line (an illegal order lists its problems)."""
+    if isinstance(exc, IllegalOrder):
+        return "; ".join(exc.problems)
+    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    return " ".join(text.split())
+
+
 def _scenario_of(start: Mapping[str, Any], scenario_path: str | os.PathLike[str] | None, force: bool,
                  where: str) -> Scenario:
     """The scenario a session was started with: the file it names (or `scenario_path`), unchanged unless forced."""
     path = scenario_path or start.get("scenario_path")
-    if not scenario_path and (not path or not Path(str(path)).exists()):
+    if not scenario_path and (not path or not _exists(path)):
         from exercise.bundled import find_bundled
 
         bundled = find_bundled(str(start.get("scenario", "")))
         if bundled is None:
             raise JournalError(
-                f"{where}: the scenario file it was played with ({path or 'unknown'}) is not there;"
+                f"{where}: the scenario file it was played with ({shown(str(path or 'unknown'))}) is not there;"
                 " name the scenario file to use"
             )
         path = bundled
+    if not _exists(path, regular=True):  # a device (/dev/zero), a pipe or a folder is never read as a scenario
+        named = "you named" if scenario_path else "it was played with"
+        raise JournalError(f"{where}: the scenario file {named} ({shown(str(path))}) is not a regular file;"
+                           " name the scenario file to use")
     variant = start.get("variant") or None
     try:
         scenario = load_scenario(path, variant if isinstance(variant, str) else None)
@@ -552,15 +621,23 @@ def _scenario_of(start: Mapping[str, Any], scenario_path: str | os.PathLike[str]
         raise JournalError(f"{where}: this journal is from scenario '{start.get('scenario')}', not '{scenario.id}'")
     if scenario.content_hash != start.get("scenario_hash") and not force:
         raise JournalError(
-            f"{path} has changed since this session started (its content no longer matches the journal);"
+            f"{shown(str(path))} has changed since this session started (its content no longer matches the journal);"
             " resume with --force to continue with the changed file"
         )
     return scenario
+
+
+def _exists(path: Any, regular: bool = False) -> bool:
+    """Whether a path names something (a regular file), False for a name the system cannot even look up."""
+    try:
+        return Path(str(path)).is_file() if regular else Path(str(path)).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _epoch(at: str) -> float:
     """An entry's time as seconds since the epoch (0 for an entry without one)."""
     try:
         return _dt.datetime.fromisoformat(at).timestamp()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # not a time, or one the platform cannot count from the epoch
         return 0.0

@@ -367,11 +367,6 @@ def test_a_journal_whose_orders_no_longer_replay_is_refused_even_when_forced(sce
         Session.resume(path, force=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_journal takes the last newline-terminated line for the torn one, so a damaged line"
-    " followed by a cut-short line is dropped silently instead of being reported",
-)
 def test_a_damaged_line_before_a_cut_short_last_line_is_still_a_damaged_middle_line(scenario, tmp_path):
     """Journals: "a last line cut short is dropped with a warning" — only the last line; a damaged line
     before it means the events after it cannot be trusted."""

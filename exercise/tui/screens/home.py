@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from exercise.bundled import ScenarioCard, bundled_scenarios, scenario_card
+from exercise.files import shown
 from exercise.journal import list_sessions
 from exercise.tui.widgets.footer import KeyFooter
 from exercise.tui.widgets.header import Header
@@ -74,10 +76,12 @@ class HomeScreen(Screen):
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_columns("Scenario", "Turn", "Status", "Last played", "Journal")
-        for info in sorted(list_sessions()[:50], key=lambda i: i.over):  # in progress first, newest first
-            status = "finished" if info.over else "in progress"
-            table.add_row(info.scenario, str(info.turn), status, info.last_played.replace("T", " ")[:16],
-                          info.path.name, key=str(info.path))
+        # In progress first, then finished, then damaged (Enter on one says why it cannot be resumed); newest first.
+        for info in sorted(list_sessions()[:50], key=lambda i: (bool(i.damaged), i.over)):
+            status = "damaged" if info.damaged else "finished" if info.over else "in progress"
+            table.add_row(Text(info.scenario), str(info.turn) if not info.damaged else "?", status,  # as written,
+                          Text(info.last_played.replace("T", " ")[:16]), Text(shown(info.path.name)),  # not markup
+                          key=str(info.path))
         table.display = bool(table.row_count)
         self.query_one("#no-sessions", Static).display = not table.row_count
 
