@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -225,11 +226,18 @@ def cmd_run(args: argparse.Namespace) -> int:
                 where = f"{args.orders}: " if args.orders else ""
                 kept = f"; the turns before it are in {args.journal}" if args.journal else ""
                 raise UserError(f"{where}turn {turn}, {team.id}: {'; '.join(exc.problems)}{kept}") from None
-        record = session.resolve()
+            except JournalError as exc:  # the journal could not be written (a full disk): stop, keep what is in
+                raise UserError(str(exc)) from None
+        try:
+            record = session.resolve()
+        except JournalError as exc:
+            raise UserError(str(exc)) from None
         out.write(render_turn(scenario, record, players, audience) + "\n\n")
     out.write(render_ending(session.state, audience) + "\n")
     if args.journal:
-        out.write(f"\nJournal: {args.journal}\n")
+        from exercise.files import shown
+
+        out.write(f"\nJournal: {shown(args.journal)}\n")
     return EXIT_OK
 
 
@@ -242,32 +250,48 @@ def _audience_words(scenario: Scenario, audience: Any) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from exercise.starter import slug, starter
+    from exercise.files import FileProblem, shown, write_new
+    from exercise.starter import StarterError, starter
 
     path = Path(args.path)
     if path.suffix != ".toml":
-        raise UserError(f"{path}: a scenario file name ends in .toml")
-    if path.exists():
-        raise UserError(f"{path} already exists; choose another name (nothing was written)")
+        raise UserError(f"{shown(path)}: a scenario file name ends in .toml")
+    if os.path.lexists(path):
+        raise UserError(f"{shown(path)} already exists; choose another name (nothing was written)")
     teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()] or ["Blue", "Red"]
-    if len(teams) < 2:
-        raise UserError("--teams needs at least two team names, separated by commas")
-    if len({slug(t) for t in teams}) != len(teams):
-        raise UserError("--teams: two team names give the same id; make them differ")
-    if path.parent and not path.parent.exists():
-        raise UserError(f"{path.parent}: no such folder")
-    path.write_text(starter(str(path), teams), encoding="utf-8")
-    print(f"wrote {path}: {len(teams)} teams; next: `ttx check {path}`, then `ttx play {path}`")
+    try:
+        text = starter(str(path), teams)
+    except StarterError as exc:
+        raise UserError(f"--teams: {exc} (nothing was written)") from None
+    if path.parent and not path.parent.is_dir():
+        raise UserError(f"{shown(path.parent)}: no such folder")
+    try:
+        write_new(path, text, what="scenario file")
+    except FileProblem as exc:
+        raise UserError(str(exc)) from None
+    print(f"wrote {shown(path)}: {len(teams)} teams; next: `ttx check {shown(path)}`, then `ttx play {shown(path)}`")
     return EXIT_OK
 
 
+def write_output(path: str, text: str, force: bool, what: str, private: bool = False,
+                 keep: Sequence[str] = ()) -> None:
+    """`-o FILE`: a new file, or with --force a replaced one; never a journal, nor the file read."""
+    from exercise.files import FileProblem, write_new
+
+    try:
+        write_new(path, text, force=force, private=private, what=what, keep=keep)
+    except FileProblem as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
+    from exercise.files import shown
     from exercise.schema import schema_text
 
     text = schema_text()
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {args.output}")
+        write_output(args.output, text + "\n", args.force, "schema")
+        print(f"wrote {shown(args.output)}")
     else:
         print(text)
     return EXIT_OK
@@ -373,17 +397,14 @@ def read_session(args: argparse.Namespace) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from exercise.journal import write_private
+    from exercise.files import shown
 
     session = read_session(args)
     audience = parse_audience_arg(args.audience, session.scenario, "--audience")
     text = write_report(session, args.format, args.replays, audience)
     if args.output:
-        try:
-            write_private(args.output, text)
-        except OSError as exc:
-            raise UserError(f"{args.output}: cannot write the report: {exc.strerror}") from None
-        print(f"wrote {args.output} ({_audience_words(session.scenario, audience)}'s version)")
+        write_output(args.output, text, args.force, "report", private=True, keep=[args.journal])
+        print(f"wrote {shown(args.output)} ({_audience_words(session.scenario, audience)}'s version)")
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -516,21 +537,20 @@ def cmd_join(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """A session in a store written out as a journal (for `ttx resume`, `replay`, `report` or another store)."""
-    from exercise.journal import create_private
+    import json as _json
+
+    from exercise.files import shown
 
     store, session_id = open_store_session(args.store, args.session)
     events = store.events(session_id)
-    out = Path(args.output or f"{session_id}.jsonl")
-    if out.exists() and out.stat().st_size > 0:
-        raise UserError(f"{out}: a file already exists there; choose another path")
-    if not out.exists() and not create_private(out):
-        raise UserError(f"{out}: cannot create it")
-    import json as _json
-
-    with open(out, "w", encoding="utf-8") as fh:
-        for event in events:
-            fh.write(_json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
-    print(f"wrote {out}: session {session_id}, {len(events)} events")
+    out = args.output or f"{session_id}.jsonl"
+    try:
+        text = "".join(_json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+                       for event in events)
+    except ValueError as exc:
+        raise UserError(f"{store.url}: session '{session_id}' holds an event that cannot be written ({exc})") from None
+    write_output(out, text, args.force, "journal", private=True, keep=[args.store])
+    print(f"wrote {shown(out)}: session {session_id}, {len(events)} events")
     return EXIT_OK
 
 
@@ -700,6 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("store", metavar="STORE", help="the store: a SQLite file, sqlite:///path or postgresql://…")
     p.add_argument("--session", metavar="ID", help="the session (not needed when the store holds one)")
     p.add_argument("-o", "--output", metavar="FILE", help="the journal to write (default: SESSION.jsonl)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="put a journal into a store, to serve it to seats")
@@ -743,6 +764,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print a JSON Schema of the scenario format, for editors")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
@@ -768,13 +790,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
     p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
     p.add_argument("--format", choices=("md", "html"), default="md")
-    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (a new file; never a journal)")
     p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
     p.add_argument("--audience", default="room", metavar="WHO",
                    help="whose version: room (default: safe to hand to students), facilitator (everything), "
                         "or a team id")
     p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
-    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+    p.add_argument("--force", action="store_true",
+                   help="accept a scenario file that changed since the start, and replace FILE if it exists"
+                        " (never a journal)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("replay", help="print the transcript of a journaled session")
@@ -801,6 +825,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file-system error no command foresaw: still one line, with the path
+        from exercise.files import reason, shown
+
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
+        _err(f"{where}{reason(exc)}")
+        return EXIT_PROBLEMS
 
 
 if __name__ == "__main__":

@@ -80,9 +80,15 @@ class EndingScreen(Screen):
     @work(thread=True, exclusive=True)
     def write_report(self, session, journal) -> None:
         """Decisive moments replay the exercise many times: in a worker, so the screen stays live."""
+        from exercise.files import FileProblem
         from exercise.report import write_reports
 
-        paths = tuple(write_reports(session, journal))
+        try:
+            paths = tuple(write_reports(session, journal))
+        except FileProblem as exc:  # a full disk, a folder made read-only: said, and the screen stays
+            self.app.call_from_thread(self.notify, str(exc), title="Cannot write the reports", severity="error",
+                                      timeout=15)
+            return
         names = ", ".join(p.name for p in paths)
         self.app.call_from_thread(self.notify, f"Wrote {names} beside the journal.",
                                   title="After-action reports", timeout=15)
