@@ -264,7 +264,8 @@ class Session:
         try:
             session._record(start)
         except BaseException:
-            journal and journal.close()
+            if journal is not None:
+                journal.close()
             raise
         return session
 
