@@ -307,3 +307,34 @@ async def test_a_seat_follows_the_session_to_the_ending_and_writes_nothing(serve
         await tp.press("w")
         await tp.pause(0.3)
         assert set(Path.cwd().iterdir()) | set(tmp_path.iterdir()) == before
+
+
+async def test_a_seat_keeps_its_team_screen_and_refills_it_for_the_next_turn(served) -> None:
+    """At a new turn a seat refills the screen it has (a class turns the page at once: no rebuild)."""
+    from exercise.seats.seat_app import SeatApp
+
+    store, session = served
+    codes = ensure_codes(store, session)
+    team = SeatApp(store.url, codes["seoul"])
+    async with team.run_test(size=(130, 40)) as tp:
+        await tp.press(*"Min", "enter")
+        await until(tp, lambda: type(team.screen).__name__ == "TeamScreen")
+        screen = team.screen
+        await tp.press("space")  # tick the first move, and type a rationale
+        screen.query_one("#rationale").value = "Wait and see"
+        assert screen.query_one("#moves").selected
+        for t in TEAMS:
+            session.submit(Order(t, ()), by="x")
+        session.resolve()
+        await until(tp, lambda: type(team.screen).__name__ == "RevealScreen")
+        assert screen in team.screen_stack  # waiting under the reveal
+        session.show("board")
+        await until(tp, lambda: team.screen is screen)
+        await tp.pause(0.2)
+        title = str(screen.query_one("#team-title").render())
+        assert SCENARIO.turn_label(2) in title and SCENARIO.turn_label(1) not in title
+        assert not screen.query_one("#moves").selected  # a new turn starts with nothing ticked
+        assert screen.query_one("#rationale").value == ""
+        assert screen.query_one("#private-brief").collapsed  # read at the first turn
+        status = str(screen.query_one("#seat-status").render())
+        assert "not sent yet" in status

@@ -5,9 +5,10 @@ own screen, its reveal and dashboard, projected to the team. The projector's cod
 the room's board (a large countdown, who is in), the room's reveal and the ending. The
 facilitator's console is never here: every facilitator action is refused in a seat.
 
-The seat folds the session from the shared store and looks for new events four times a
-second; it says it is alive every two seconds, and goes back to the join screen when the
-facilitator drops it or replaces its team's code.
+The seat folds the session from the shared store and looks for new events ten times a
+second (a look that finds nothing costs microseconds); it says it is alive every two
+seconds, and goes back to the join screen when the facilitator drops it or replaces its
+team's code.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from exercise.tui.widgets.header import Header
 
 WRONG_CODES_PER_SEAT = 5  # then the seat closes: a new connection is needed (and those are limited too)
 WRONG_CODES_PER_MINUTE = 30  # from one address, across all its seats: 2^50 codes take ages at this pace
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.1  # a no-op look at the store costs microseconds: new events show within a tenth of a second
 ALIVE_SECONDS = 2.0
 
 
@@ -307,7 +308,7 @@ class SeatApp(TtxApp):
         assert state is not None
         board = any(isinstance(e, ScreenEntry) and e.show == "board" for e in new)
         if any(isinstance(e, Resolve) for e in new) and state.records and not board:
-            self._reset_seat()
+            self._down_to_base()  # the turn's screen waits under the reveal, refilled when the room moves on
             self.push_screen(RevealScreen(state.records[-1]))
             return
         if any(isinstance(e, Undo) for e in new) or (state.outcome and not isinstance(self.screen, EndingScreen)):
@@ -319,9 +320,23 @@ class SeatApp(TtxApp):
         self._refresh_screen()
 
     def _on_turn_screen(self) -> bool:
+        return self.screen is self._base() or isinstance(self.screen, EndingScreen)
+
+    def _base(self) -> Screen[Any] | None:
+        """The seat's own screen for the turn (the team's, or the room's board), kept under any other."""
         from exercise.tui.screens.team import TeamScreen
 
-        return any(isinstance(s, (RoomScreen, TeamScreen, EndingScreen)) for s in self.screen_stack)
+        if len(self.screen_stack) > 1 and isinstance(self.screen_stack[1], (RoomScreen, TeamScreen)):
+            return self.screen_stack[1]
+        return None
+
+    def _down_to_base(self) -> None:
+        base = self._base()
+        if base is None:
+            self._reset_seat()
+            return
+        while self.screen is not base:
+            self.pop_screen()
 
     def _refresh_screen(self) -> None:
         from exercise.tui.screens.team import TeamScreen
@@ -367,17 +382,31 @@ class SeatApp(TtxApp):
         self._reset_seat()
 
     def show_turn(self) -> None:
+        """The seat's screen for the current turn: kept for the whole exercise and refilled when the turn changes."""
         from exercise.tui.screens.team import TeamScreen
 
+        state = self.state
+        base = self._base()
+        if state is not None and state.outcome is None and base is not None and self.audience is not None:
+            self._down_to_base()
+            turn = (state.turn, len(state.records))
+            if isinstance(base, RoomScreen):
+                base.refresh_board()
+            elif getattr(base, "loaded_turn", None) != turn:
+                base.load()
+            base.loaded_turn = turn  # type: ignore[attr-defined]
+            return
         self._reset_seat()
-        if self.state is None or self.audience is None:
+        if state is None or self.audience is None:
             self.push_screen(JoinScreen(self.prefill))
-        elif self.state.outcome is not None:
+        elif state.outcome is not None:
             self.push_screen(SeatEndingScreen())
         elif self.audience == ROOM:
             self.push_screen(RoomScreen())
         else:
-            self.push_screen(TeamScreen(str(self.audience.team), entry_by="seat"))
+            screen = TeamScreen(str(self.audience.team), entry_by="seat")
+            screen.loaded_turn = (state.turn, len(state.records))  # type: ignore[attr-defined]
+            self.push_screen(screen)
 
     def _tick(self) -> None:
         if self.exercise is None:

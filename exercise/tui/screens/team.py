@@ -67,50 +67,31 @@ class TeamScreen(Screen[bool]):
         return view(self.state, self.team_id)
 
     def compose(self) -> ComposeResult:
-        state = self.state
-        scenario = state.scenario
-        seen = self.observation()
-        team = scenario.team_index[self.team_id]
-        existing = self.app.exercise.session.pending.get(self.team_id)  # type: ignore[attr-defined]
-        if existing is not None:
-            self.contingencies = {om.move: om.contingent_on for om in existing.moves if om.contingent_on}
-        chosen = {om.move for om in existing.moves} if existing else set()
-        who = " (entered by the facilitator)" if self.entry_by == "facilitator" else ""
+        # The frame only: what is in it comes from the team's observation, in load(), so that a
+        # seat keeps this screen for the whole exercise and refills it when a new turn opens.
+        team = self.state.scenario.team_index[self.team_id]
         yield Header()
-        yield Static(
-            f"[b]{team.name}[/b]{who} — {scenario.turn_label(state.turn)} of {scenario.turns}",
-            id="team-title", classes="screen-title",
-        )
+        yield Static("", id="team-title", classes="screen-title")
         if self.entry_by == "seat":
             yield Static("", id="seat-status", markup=False)
         with Horizontal(id="team-body"):
             with VerticalScroll(id="team-left"):
                 # This turn's private news first; the brief, read at the first turn, then waits folded.
                 yield Label("For your eyes only", classes="section-title")
-                yield Static(self._private_text(seen), id="private-events", markup=False)
-                with Collapsible(title="Private brief", collapsed=state.turn > 1, id="private-brief"):
-                    yield Static(team.private_brief.strip() or "(no private brief)")
+                yield Static("", id="private-events", markup=False)
+                with Collapsible(title="Private brief", collapsed=self.state.turn > 1, id="private-brief"):
+                    yield Static(team.private_brief.strip() or "(no private brief)", markup=False)
                 yield Label("What you can see", classes="section-title")
                 yield DataTable(id="team-meters", cursor_type="none", show_cursor=False)
-                flags = [f.label for f in scenario.flags if f.id in seen.flags]
-                yield Static("Facts: " + ("; ".join(flags) if flags else "none yet"), id="team-flags", markup=False)
+                yield Static("", id="team-flags", markup=False)
             with VerticalScroll(id="team-right"):
                 yield Label(f"Your moves: choose up to {team.moves_per_turn}", classes="section-title")
-                options = []
-                unavailable = []
-                for move, why in move_status(state, self.team_id):
-                    if why is None:
-                        options.append(move)
-                    else:
-                        unavailable.append(f"• {move.label}: {why}")
-                yield MoveList(options, chosen, id="moves")
+                yield MoveList((), set(), id="moves")
                 yield Static("", id="move-detail")
                 yield Static("", id="contingency-summary")
-                with Collapsible(title=f"Not available now ({len(unavailable)})", collapsed=True):
-                    yield Static("\n".join(unavailable) or "Every move is available.", id="unavailable",
-                                 markup=False)
-                yield Input(existing.rationale if existing else "",
-                            placeholder="Rationale: why these moves? (optional; the room reads it at the reveal)",
+                with Collapsible(title="Not available now", collapsed=True, id="unavailable-box"):
+                    yield Static("", id="unavailable", markup=False)
+                yield Input("", placeholder="Rationale: why these moves? (optional; the room reads it at the reveal)",
                             id="rationale", max_length=RATIONALE_MAX, select_on_focus=False)
                 yield Static("", id="rationale-count")
                 with Horizontal(classes="buttons"):
@@ -122,10 +103,33 @@ class TeamScreen(Screen[bool]):
     def on_mount(self) -> None:
         # A team's screen has been shown: the facilitator's tools ask for the PIN again.
         self.app.lock()  # type: ignore[attr-defined]
-        scenario = self.state.scenario
-        table = self.query_one("#team-meters", DataTable)
-        table.add_columns("Meter", "Value", "Range")
+        self.query_one("#team-meters", DataTable).add_columns("Meter", "Value", "Range")
+        self.load()
+
+    def load(self) -> None:
+        """Fill the screen from the team's observation of the current turn and the order in force.
+
+        Called when the screen is mounted, and by a seat when a new turn opens: refilling the
+        widgets in place costs a fraction of building a new screen, which counts when every
+        seat of a class turns the page at once.
+        """
+        state = self.state
+        scenario = state.scenario
         seen = self.observation()
+        team = scenario.team_index[self.team_id]
+        existing = self.app.exercise.session.pending.get(self.team_id)  # type: ignore[attr-defined]
+        self.contingencies = ({om.move: om.contingent_on for om in existing.moves if om.contingent_on}
+                              if existing is not None else {})
+        chosen = {om.move for om in existing.moves} if existing else set()
+        who = " (entered by the facilitator)" if self.entry_by == "facilitator" else ""
+        self.query_one("#team-title", Static).update(
+            f"[b]{team.name}[/b]{who} — {scenario.turn_label(state.turn)} of {scenario.turns}")
+        self.query_one("#private-events", Static).update(self._private_text(seen))
+        brief = self.query_one("#private-brief", Collapsible)
+        if brief.collapsed != (state.turn > 1):
+            brief.collapsed = state.turn > 1
+        table = self.query_one("#team-meters", DataTable)
+        table.clear()
         visible = seen.meters
         for meter in scenario.meters:
             if meter.id in visible:
@@ -133,7 +137,21 @@ class TeamScreen(Screen[bool]):
                               f"{fmt_number(meter.min)}–{fmt_number(meter.max)}")
         for _, label, value, bounds in value_rows(scenario, visible, seen.values):
             table.add_row(label, value, bounds)
-        self.query_one("#moves", SelectionList).focus()
+        flags = [f.label for f in scenario.flags if f.id in seen.flags]
+        self.query_one("#team-flags", Static).update("Facts: " + ("; ".join(flags) if flags else "none yet"))
+        options = []
+        unavailable = []
+        for move, why in move_status(state, self.team_id):
+            if why is None:
+                options.append(move)
+            else:
+                unavailable.append(f"• {move.label}: {why}")
+        moves = self.query_one("#moves", MoveList)
+        moves.set_moves(options, chosen)
+        self.query_one("#unavailable-box", Collapsible).title = f"Not available now ({len(unavailable)})"
+        self.query_one("#unavailable", Static).update("\n".join(unavailable) or "Every move is available.")
+        self.query_one("#rationale", Input).value = existing.rationale if existing else ""
+        moves.focus()
         self._update_detail()
         self._update_contingencies()
         self._count()
@@ -162,7 +180,7 @@ class TeamScreen(Screen[bool]):
         text = f"{mine} {table}\nOther teams: {others}"
         if text != getattr(self, "_seat_status", None):  # a change of text only: no relayout, no full redraw
             self._seat_status = text
-            self.query_one("#seat-status", Static).update(text)
+            self.query_one("#seat-status", Static).update(text, layout=False)  # its height is fixed
 
     def _private_text(self, seen: Observation) -> str:
         """The news addressed to this team (its projection keeps only what it may read)."""

@@ -53,6 +53,16 @@ class MoveList(SelectionList[str]):
         super().__init__(*[(move_prompt(m, ticked=m.id in chosen), m.id, m.id in chosen) for m in moves], id=id)
         self.moves = {m.id: m for m in moves}
 
+    def set_moves(self, moves: Iterable[Move], chosen: set[str]) -> None:
+        """Show another turn's moves (a kept screen refilled), the highlight back at the top."""
+        moves = tuple(moves)
+        self.moves = {m.id: m for m in moves}
+        self.clear_options()
+        width = max(self.scrollable_content_region.width - TICK_BOX, 0)
+        self.add_options([(move_prompt(m, width, m.id in chosen), m.id, m.id in chosen) for m in moves])
+        if moves:
+            self.highlighted = 0
+
     def action_enter_hint(self) -> None:
         self.notify("Space ticks or unticks a move; Ctrl+S submits the orders.")
 
