@@ -79,7 +79,7 @@ def read_orders(path: str, scenario: Scenario) -> dict[int, dict[str, Order]]:
         turn, team = item.get("turn"), item.get("team")
         if isinstance(turn, bool) or not isinstance(turn, int) or not 1 <= turn <= scenario.turns:
             raise OrdersFileError(f"{where}: 'turn' must be a whole number from 1 to {scenario.turns}, not {turn!r}")
-        if team not in scenario.team_index:
+        if not isinstance(team, str) or team not in scenario.team_index:
             raise OrdersFileError(f"{where}: unknown team {_shown(team)}{suggest(str(team), teams)}")
         raw_moves = item.get("moves", [])
         if not isinstance(raw_moves, list):

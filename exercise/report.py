@@ -466,7 +466,7 @@ class Chart:
 
 def _step(span: float) -> float:
     """A round tick step giving 4 to 10 gridlines over the span."""
-    raw = span / 5 if span > 0 else 1
+    raw = span / 5 if span / 5 > 0 else 1  # a span of a few denormals divides to 0
     power = 10 ** math.floor(math.log10(raw))
     for mult in (1, 2, 2.5, 5, 10):
         if raw <= mult * power:
@@ -489,10 +489,12 @@ def chart(values: Sequence[float], low: float, high: float, columns: Sequence[Co
 
     step = _step(high - low)
     ticks = []
-    v = math.ceil(low / step) * step
-    while v <= high + 1e-9:
+    first = math.ceil(low / step) * step
+    for k in range(11):  # counted, not added up: at 10^14 a step of 0.002 would not move a sum
+        v = first + k * step
+        if v > high + 1e-9:
+            break
         ticks.append(Tick(round(y(v), 1), fmt_number(round(v, 6))))
-        v += step
     return Chart(width, height, left, right, top, bottom,
                  tuple(Tick(round(x(i), 1), c.short) for i, c in enumerate(columns)),
                  tuple(ticks),

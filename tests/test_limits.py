@@ -242,13 +242,13 @@ def test_strings_ids_and_keys_have_their_lengths():
 # -- files ---------------------------------------------------------------------------------
 
 
-def test_a_file_over_512_kib_is_E105_read_no_further(tmp_path):
+def test_a_file_over_256_kib_is_E105_read_no_further(tmp_path):
     path = tmp_path / "huge.toml"
     with open(path, "wb") as fh:
-        fh.truncate(600 * 1024)
+        fh.truncate(300 * 1024)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert ["E105: the file is 600 KiB; a scenario is at most 512 KiB"] == [
+    assert ["E105: the file is 300 KiB; a scenario is at most 256 KiB"] == [
         f"{p.code}: {p.message}" for p in info.value.problems]
 
 
@@ -404,3 +404,51 @@ def test_a_limit_at_the_bottom_of_the_stack_is_still_a_problem_not_a_crash():
         return nested(n - 1) if n else parse_scenario(text)
 
     assert nested(max(0, limit - depth - 400)).rules[0].id == "relief"
+
+
+# -- what the fuzz tests found -------------------------------------------------------------
+
+
+def test_the_chart_of_a_meter_with_a_narrow_range_near_10_15_has_a_few_gridlines():
+    """Found by tests/test_fuzz_scenarios.py: gridlines were added up step by step, and at 10^14 a
+    step of 0.002 does not move the sum; the report filled memory. A span of a few denormals took
+    the logarithm of 0."""
+    from exercise.report import chart
+
+    for low, high in [(1e14, 1e14 + 0.01), (0, 5e-324), (-(MAX_NUMBER - 1), MAX_NUMBER - 1)]:
+        assert 1 <= len(chart([low, high], low, high, [], []).y_ticks) <= 11
+
+
+@pytest.mark.parametrize("level", ["doctrine", "lookahead"])
+def test_a_computer_player_of_a_team_that_may_order_no_move_passes(level):
+    """Found by the fuzz tests: with `moves_per_turn = 0` and moves of its own, a doctrine player
+    tried its moves and the turn raised IllegalOrder."""
+    from exercise.bots import make_player
+    from exercise.play import play_out
+
+    scenario = parse_scenario(GOOD.replace('name = "Alpha"', 'name = "Alpha"\nmoves_per_turn = 0'), "x.toml")
+    players = {t.id: make_player(level, scenario, t.id) for t in scenario.teams}
+    assert play_out(initial_state(scenario, 1), players, 1).outcome
+
+
+def test_an_orders_file_naming_a_table_as_its_team_is_one_line(tmp_path):
+    """Found by the fuzz tests: `team = { … }` raised TypeError (a table cannot be looked up)."""
+    from exercise.orders_file import OrdersFileError, read_orders
+
+    path = tmp_path / "orders.toml"
+    path.write_text('[[orders]]\nturn = 1\nteam = { a = 1 }\nmoves = []\n')
+    with pytest.raises(OrdersFileError, match=r"orders\[0\]: unknown team \{'a': 1\}"):
+        read_orders(str(path), load_scenario(MINI))
+
+
+def test_a_rule_reading_a_flag_a_thousand_rules_set_names_a_few_of_them():
+    """W109 compared every rule with every other (a thousand rules: a second of `ttx check`);
+    now each flag's rules are gathered once, and the message names four and counts the rest."""
+    from exercise.engine.lint import static_warnings
+
+    rules = "".join(f'\n[[rules]]\nid = "r{i}"\nwhen = "declared"\nmessage = "M."\neffects = {{ set = ["declared"] }}\n'
+                    for i in range(7))
+    text = GOOD + rules
+    warnings = [w for w in static_warnings(parse_scenario(text, "x.toml"), text) if w.code == "W109"]
+    assert 7 == len(warnings)
+    assert "which rules 'r1', 'r2', 'r3', 'r4' and 2 more set" in warnings[0].message

@@ -44,7 +44,7 @@ def test_every_bad_fixture_fails_with_the_code_in_its_name_and_nothing_else(path
 
 
 def test_every_code_the_loader_emits_has_a_bad_fixture_or_a_test_of_its_own():
-    """E101 (no file) and E105 (over 512 KiB) cannot be committed as fixtures; they are made below."""
+    """E101 (no file) and E105 (over 256 KiB) cannot be committed as fixtures; they are made below."""
     fixtures = {p.stem.split("_")[0] for p in BAD.glob("*.toml")}
     assert codes_the_loader_emits() == fixtures | {"E101", "E105"}
 
@@ -177,20 +177,20 @@ def test_a_binary_file_is_E102(tmp_path):
     assert ("E102", "this is a binary file, not a TOML text file") == (problem.code, problem.message)
 
 
-def test_a_file_over_512_kib_is_E105_with_its_size(tmp_path):
+def test_a_file_over_256_kib_is_E105_with_its_size(tmp_path):
     path = tmp_path / "huge.toml"
     line = b"# " + b"x" * 1021 + b"\n"  # 1 KiB of comment per line
     with open(path, "wb") as fh:
         fh.write(line * (1024 + 512))
     (problem,) = problems_of(path)
     assert "E105" == problem.code
-    assert "the file is 1.5 MiB; a scenario is at most 512 KiB" == problem.message
+    assert "the file is 1.5 MiB; a scenario is at most 256 KiB" == problem.message
 
 
-def test_a_file_of_exactly_512_kib_is_read(tmp_path):
-    """E105 is for a file "larger than 512 KiB"; one of exactly 512 KiB is read (and here, found empty)."""
+def test_a_file_of_exactly_256_kib_is_read(tmp_path):
+    """E105 is for a file "larger than 256 KiB"; one of exactly 256 KiB is read (and here, found empty)."""
     path = tmp_path / "limit.toml"
-    path.write_bytes(b" " * (512 * 1024))
+    path.write_bytes(b" " * (256 * 1024))
     assert ["E103"] == [p.code for p in problems_of(path)]
 
 

@@ -72,6 +72,8 @@ class DoctrinePlayer:
         self.scenario = scenario
         self.team = team
         self.doctrine: Doctrine = scenario.team_index[team].doctrine
+        # A team that may order no move (moves_per_turn = 0) has no candidates, whatever is legal.
+        self.orders_moves = scenario.team_index[team].moves_per_turn > 0
 
     # -- what it refuses and in which order it moves -------------------------------------
     def red_line(self, state: State, move: Move) -> str | None:
@@ -198,7 +200,7 @@ class DoctrinePlayer:
         later = team_value(self.waiting(state), self.team)
         threshold = 5 * self.doctrine.patience
         best: tuple[float, Move | None] = (0.0, None)
-        for move in legal_moves(state, self.team):
+        for move in legal_moves(state, self.team) if self.orders_moves else ():
             if move.id in free or self.red_line(state, move) is not None:
                 continue
             gain, _ = self.evaluate(state, move, later)
@@ -251,7 +253,7 @@ class DoctrinePlayer:
     def choose(self, observation: Observation, rng: random.Random) -> Order:
         state = belief_state(self.scenario, observation, rng.getrandbits(32))
         per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, observation.legal, rng)
+        scored, refused = self.scored_moves(state, observation.legal if self.orders_moves else (), rng)
         threshold = 5 * self.doctrine.patience
         chosen = [(gain, move, after) for gain, move, after in scored if gain > threshold][:per_turn]
         reasons: list[ReasonPart] = []
@@ -285,7 +287,7 @@ class LookaheadPlayer(DoctrinePlayer):
     def choose(self, observation: Observation, rng: random.Random) -> Order:
         state = belief_state(self.scenario, observation, rng.getrandbits(32))
         per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, observation.legal, rng)
+        scored, refused = self.scored_moves(state, observation.legal if self.orders_moves else (), rng)
         top = [m for _, m, _ in scored[: self.candidates]]
         options: list[tuple[Move, ...]] = [()]
         options += [(m,) for m in top]

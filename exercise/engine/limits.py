@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-MAX_FILE_BYTES = 512 * 1024     # E105: a scenario or orders file (the flagship is 67 KiB)
+MAX_FILE_BYTES = 256 * 1024     # E105: a scenario or orders file (the flagship is 67 KiB)
 MAX_NESTING = 16                # E107: arrays and tables inside one another (the flagship uses 6)
 MAX_NUMBER = 10**15             # E108: every number is smaller than this in size (15 digits)
 MAX_TEXT = 20_000               # E207: characters of any string (the flagship's longest: 721)

@@ -14,7 +14,7 @@ from exercise.engine.conditions import (
 )
 from exercise.engine.loader import Problem
 from exercise.engine.locate import locate
-from exercise.engine.model import Effects, Scenario
+from exercise.engine.model import Effects, Rule, Scenario
 
 WARNING_HINTS = {
     "W101": "give some move, rule or inject an effect on it, or remove the meter",
@@ -137,12 +137,19 @@ def same_state_reads(scenario: Scenario) -> list[tuple[int, str, str]]:
     of a turn), so the reader sees the change only on the next turn. Returns (index of the
     reading rule, the flag, the words naming the rules that change it).
     """
+    changers: dict[tuple[str, str], list[Rule]] = {}  # (verb, flag) -> the rules whose effects do it
+    for rule in scenario.rules:
+        for verb in ("set", "clear"):
+            for flag in getattr(rule.effects, verb):
+                changers.setdefault((verb, flag), []).append(rule)
     out = []
     for i, rule in enumerate(scenario.rules):
         for flag in sorted(rule.when.names & scenario.flag_index.keys()):
             writers = []
             for verb in ("set", "clear"):
-                ids = [f"'{r.id}'" for r in scenario.rules if r is not rule and flag in getattr(r.effects, verb)]
+                ids = [f"'{r.id}'" for r in changers.get((verb, flag), ()) if r is not rule]
+                if len(ids) > 5:  # a thousand rules may change one flag: the message names a few
+                    ids = ids[:4] + [f"{len(ids) - 4} more"]
                 if len(ids) == 1:
                     writers.append(f"rule {ids[0]} {verb}s")
                 elif ids:

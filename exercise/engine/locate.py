@@ -137,9 +137,10 @@ class _Scanner:
                 if stack and stack[-1][0] == "array":
                     stack[-1][2] += 1
                     current = f"{stack[-1][1]}[{stack[-1][2]}]"
-                    offset = _SPACE.match(line, pos + 1).end() - (pos + 1)  # type: ignore[union-attr]
-                    self.record(current, i + 1, pos + 2 + offset)
-                elif stack:
+                    pos = _SPACE.match(line, pos + 1).end()  # type: ignore[union-attr]
+                    self.record(current, i + 1, pos + 1)
+                    continue
+                if stack:
                     expect_key = True
                 pos += 1
             elif expect_key and stack and stack[-1][0] == "table":
