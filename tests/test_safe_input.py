@@ -9,7 +9,7 @@ from conftest import MINI
 from exercise.cli import build_app
 from exercise.engine import Order, OrderedMove
 from exercise.session import Session
-from tui_helpers import settle, submit_orders, tick_moves
+from tui_helpers import notices, settle, submit_orders, tick_moves
 
 SIZE = (100, 32)
 
@@ -34,14 +34,18 @@ async def to_turn(pilot, mode: str = "hotseat") -> None:
     assert name(pilot.app) == "TurnScreen"
 
 
-async def test_a_double_enter_at_the_curtain_ticks_nothing() -> None:
+async def test_the_curtain_opens_with_a_deliberate_key_and_a_stray_enter_ticks_nothing() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
         await to_turn(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert name(app) == "CurtainScreen"
-        await pilot.press("enter", "enter", "enter")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert name(app) == "CurtainScreen"  # Enter, pressed once too often, opens no team's screen
+        assert any("Press O" in n for n in notices(app))
+        await pilot.press("o", "enter", "enter")
         await settle(pilot)
         assert name(app) == "TeamScreen"
         assert app.screen.query_one("#moves").selected == []

@@ -115,7 +115,7 @@ async def test_at_80x24_the_footer_labels_f1_f2_and_f3_wherever_they_work():
         shown = footer_labels(app)
         for label in ("n Next team", "r Reveal", "h Hand over", "F1 Help", "F2 Console", "F3 Dashboard"):
             assert label in shown
-        await pilot.press("n", "enter")  # the curtain, then Washington's screen
+        await pilot.press("n", "o")  # the curtain, then Washington's screen
         await settle(pilot)
         assert "TeamScreen" == screen_name(app)
         shown = footer_labels(app)
@@ -150,7 +150,7 @@ async def test_at_80x24_the_contingency_dialog_shows_its_title_and_buttons_and_t
     app = flagship()
     async with app.run_test(size=SMALL) as pilot:
         await start(pilot)
-        await pilot.press("n", "enter")
+        await pilot.press("n", "o")  # the curtain opens
         await settle(pilot)
         moves = app.screen.query_one("#moves", SelectionList)
         moves.highlighted = next(i for i in range(moves.option_count)

@@ -53,7 +53,7 @@ def test_team_screen_with_a_contingent_move(snap_compare):
         await to_turn(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         await tick_moves(pilot, ["us_peace_declaration"])
         pilot.app.screen.contingencies["us_peace_declaration"] = ("dprk_declare_inventory",)
@@ -71,7 +71,7 @@ def test_reveal_screen(snap_compare):
         orders = {"washington": ["us_pompeo_visit"], "pyongyang": ["dprk_declare_inventory"],
                   "seoul": ["rok_exchanges"], "beijing": ["prc_back_phased"]}
         for moves in orders.values():
-            await pilot.press("enter")
+            await pilot.press("o")  # the curtain opens
             await settle(pilot)
             await tick_moves(pilot, moves)
             await submit_orders(pilot)
@@ -106,7 +106,7 @@ async def to_team(pilot, mode: str = "hotseat"):
     await pilot.press("n")
     await settle(pilot)
     if mode == "hotseat":
-        await pilot.press("enter")  # the curtain
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
 
 

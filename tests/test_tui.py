@@ -48,7 +48,7 @@ async def hotseat_turn(pilot, orders: dict[str, list[str]], rationale: str = "")
     await settle(pilot)
     for team, moves in orders.items():
         assert "CurtainScreen" == screen_name(app)
-        await pilot.press("enter")
+        await pilot.press("o")
         await settle(pilot)
         assert "TeamScreen" == screen_name(app)
         assert app.screen.team_id == team
@@ -93,7 +93,7 @@ async def test_after_the_curtain_the_previous_team_is_not_on_screen():
         await start_mini(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         assert "Declare" in screen_text(app)  # Alpha's move list
         await tick_moves(pilot, ["declare"])
@@ -118,7 +118,7 @@ async def test_the_turn_screen_shows_who_is_in_but_never_what_they_ordered():
         await start_mini(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         await tick_moves(pilot, ["declare"])
         await submit_orders(pilot)
@@ -195,7 +195,7 @@ async def test_resume_after_an_abrupt_stop_keeps_every_accepted_order(ttx_home):
         await start_mini(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         await tick_moves(pilot, ["declare"])
         app.screen.query_one("#rationale").value = "first move"
@@ -216,7 +216,7 @@ async def test_resume_after_an_abrupt_stop_keeps_every_accepted_order(ttx_home):
         # Bravo continues where the class stopped.
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         assert "b" == resumed.screen.team_id
 
@@ -309,7 +309,7 @@ async def test_a_four_team_hot_seat_exercise_from_home_to_a_verified_roadmap():
             await settle(pilot)
             for team, (moves, contingencies) in orders.items():
                 assert "CurtainScreen" == screen_name(app)
-                await pilot.press("enter")
+                await pilot.press("o")
                 await settle(pilot)
                 assert team == app.screen.team_id
                 await tick_moves(pilot, moves)
@@ -486,7 +486,7 @@ async def test_the_contingency_dialog_is_keyboard_first():
         await settle(pilot)
         await pilot.press("enter", "n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         await pilot.press("down", "down", "down", "space", "c")
         await settle(pilot)
@@ -527,7 +527,7 @@ async def test_in_hot_seat_neither_the_console_nor_the_full_view_opens_from_the_
             await settle(pilot)
             assert "CurtainScreen" == screen_name(app)
         assert not {"Facilitator console", "Dashboard"} & palette_titles(app)
-        await pilot.press("enter")
+        await pilot.press("o")
         await settle(pilot)
         assert "TeamScreen" == screen_name(app) and "seoul" == app.screen.team_id
         assert "DPRK ICBM progress" not in screen_text(app)
@@ -746,7 +746,7 @@ async def test_with_a_pin_the_full_view_asks_for_it_again_after_a_teams_screen()
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("o")  # the curtain opens
         await settle(pilot)
         assert "TeamScreen" == screen_name(app)
         await pilot.press("escape")  # back to the curtain, then to the turn screen
@@ -907,7 +907,7 @@ async def test_the_curtain_and_a_teams_dashboard_offer_no_facilitator_key():
         await settle(pilot)
         assert "CurtainScreen" == screen_name(app)
         assert any("opens from the turn screen" in n for n in notices(app))
-        await pilot.press("enter")
+        await pilot.press("o")
         await settle(pilot)
         assert "f2" not in footer_keys(app)
         await pilot.press("f3")

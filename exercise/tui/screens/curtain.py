@@ -15,19 +15,24 @@ class CurtainScreen(Screen[bool]):
     """Hides everything until the right people are at the keyboard."""
 
     HELP = (
-        "The curtain keeps each team's choices private. Hand the keyboard over, and press "
-        "Enter only when the named team alone is looking. Escape goes back to the facilitator's "
-        "turn screen; if a facilitator PIN was set, the console and the full view ask for it again."
+        "The curtain keeps each team's choices private. Hand the keyboard over; the named team "
+        "presses O (open) when it alone is looking: a letter nobody presses by chance, so an "
+        "Enter pressed once too often never opens a team's screen. Escape goes back to the "
+        "facilitator's turn screen; if a facilitator PIN was set, the console and the full view "
+        "ask for it again."
     )
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True),
+        Binding("o", "open", "Open", priority=True),
+        Binding("enter", "enter", "Open", show=False, priority=True),
         Binding("escape", "back", "Back to the facilitator"),
     ]
 
-    def __init__(self, title: str, prompt: str) -> None:
+    def __init__(self, title: str, prompt: str, *, deliberate: bool = True) -> None:
+        """`deliberate`: a team's curtain opens with O only; the hand-back to the facilitator with Enter too."""
         super().__init__()
         self.title_text = title
         self.prompt = prompt
+        self.deliberate = deliberate
 
     def compose(self) -> ComposeResult:
         with Middle(id="curtain"):
@@ -43,6 +48,12 @@ class CurtainScreen(Screen[bool]):
 
     def action_open(self) -> None:
         self.dismiss(True)
+
+    def action_enter(self) -> None:
+        if self.deliberate:
+            self.notify("Press O to open, when only the team named here is looking.")
+        else:
+            self.dismiss(True)
 
     def action_back(self) -> None:
         self.dismiss(False)

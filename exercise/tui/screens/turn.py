@@ -250,7 +250,7 @@ class TurnScreen(Refusals, Screen):
                 self.app.push_screen(TeamScreen(team), self._after_hotseat_entry)
 
         self.app.push_screen(
-            CurtainScreen(f"Pass to {name}", f"Press Enter when only {name} is looking."), opened
+            CurtainScreen(f"Pass to {name}", f"Press O (open) when only {name} is looking."), opened
         )
 
     def _after_entry(self, submitted: bool | None) -> None:
@@ -273,11 +273,12 @@ class TurnScreen(Refusals, Screen):
             from exercise.tui.screens.team import TeamScreen
 
             self.app.push_screen(
-                CurtainScreen(f"{done}Pass to {name}", f"Press Enter when only {name} is looking."), opened
+                CurtainScreen(f"{done}Pass to {name}", f"Press O (open) when only {name} is looking."), opened
             )
         else:
             self.app.push_screen(
-                CurtainScreen(f"{done}Hand back to the facilitator", "Press Enter to return to the turn screen."),
+                CurtainScreen(f"{done}Hand back to the facilitator", "Press Enter to return to the turn screen.",
+                              deliberate=False),
             )
 
     # -- reveal ------------------------------------------------------------------------
