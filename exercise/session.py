@@ -149,6 +149,7 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
         problems = check_order(state, entry.order)
         if problems:
             raise IllegalOrder(problems)
+        _check_reason(scenario, entry.order)
         return attrs.evolve(fold, pending=MappingProxyType({**fold.pending, entry.order.team: entry.order}))
     if isinstance(entry, Resolve):
         missing = [t.id for t in scenario.teams if t.id not in fold.pending]
@@ -182,6 +183,16 @@ def apply(scenario: Scenario, fold: Fold | None, entry: Entry) -> Fold:
             pending = MappingProxyType({t: o for t, o in pending.items() if t != entry.team})
         return attrs.evolve(fold, players=MappingProxyType({**fold.players, entry.team: player}), pending=pending)
     return fold  # the timer, and entries of a newer version: kept, and ignored
+
+
+def _check_reason(scenario: Scenario, order: Order) -> None:
+    """A computer player's reason names moves, meters and flags of the scenario (screens look them up)."""
+    for part in order.reason:
+        for kind, names, known in (("move", part.moves, scenario.move_index), ("meter", part.meters,
+                                   scenario.meter_index), ("flag", part.flags, scenario.flag_index)):
+            unknown = next((n for n in names if n not in known), None)
+            if unknown is not None:
+                raise ValueError(f"a reason names a {kind} that is not in the scenario ('{unknown}')")
 
 
 def _check_player(scenario: Scenario, team: str, player: str) -> None:

@@ -24,7 +24,9 @@ from exercise.journal import list_sessions, read_journal
 from exercise.session import JournalError, Session
 
 # Bounded so that each test runs in a few seconds; each input must be dealt with in well under a second.
-FUZZ = settings(max_examples=80, deadline=timedelta(seconds=3), database=None,
+# TTX_FUZZ_SCALE=50 tries fifty times as many inputs, for a longer hunt by hand.
+SCALE = float(os.environ.get("TTX_FUZZ_SCALE", "1"))
+FUZZ = settings(max_examples=int(80 * SCALE), deadline=timedelta(seconds=3), database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
@@ -191,7 +193,7 @@ def test_a_line_swapped_or_cut_journal_is_read_or_refused_in_one_line(journals, 
     survives(place, data.draw(line_swapped(journals)))
 
 
-@settings(FUZZ, max_examples=30)
+@settings(FUZZ, max_examples=int(30 * SCALE))
 @given(data=st.data())
 def test_an_edited_journal_is_read_refused_or_reported_in_one_line(journals, place, data):
     survives(place, data.draw(value_edited(journals)), report=True)
@@ -204,7 +206,7 @@ def test_resuming_a_damaged_journal_never_drops_a_complete_line(journals, place,
     resumes_without_loss(place, data.draw(kind(journals)))
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=int(40 * SCALE))
 @given(junk=st.binary(max_size=400) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_any_bytes_at_all_are_refused_in_one_line(place, junk):
     survives(place, junk)

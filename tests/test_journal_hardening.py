@@ -240,6 +240,8 @@ def test_a_damaged_start_is_one_clear_line_in_replay_and_report(scenario, tmp_pa
     ({"type": "orders", "turn": -1, "team": "a", "moves": []}, "'turn' must be a whole number from 0"),
     ({"type": "orders", "turn": 2, "team": "a", "moves": {"declare": 1}}, "'moves' must be a list"),
     ({"type": "player", "turn": 2, "team": "b", "player": "robot"}, "'robot' is not who may play a team"),
+    ({"type": "orders", "turn": 3, "team": "a", "moves": [], "reason": [{"text": "why", "meters": ["nope"]}]},
+     "a reason names a meter that is not in the scenario ('nope')"),
 ])
 def test_a_damaged_entry_is_one_clear_line_naming_its_line(scenario, tmp_path, entry, words):
     journal = tmp_path / "s.jsonl"
