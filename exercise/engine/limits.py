@@ -1,4 +1,4 @@
-"""The format's limits, and reading a TOML document within them: sizes, nesting and numbers.
+"""The format's limits, and the checks of a TOML text and of its parsed document against them.
 
 Every limit here is part of the format (scenarios/README.md, "Limits") and each has a problem
 code. They are chosen so that a file within them checks in well under a second and plays at

@@ -306,6 +306,9 @@ def read_source(path: str | os.PathLike[str]) -> tuple[str, bytes]:
         raise ScenarioError(name, [Problem("E101", "permission denied")]) from None
     except OSError as exc:
         raise ScenarioError(name, [Problem("E101", f"cannot read the file: {exc.strerror}")]) from None
+    except ValueError:  # a path with a NUL character in it
+        raise ScenarioError(name.replace("\0", "\\0"), [Problem("E101", "no such file: the path has a NUL "
+                                                                          "character in it")]) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
