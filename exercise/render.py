@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from exercise.engine.conditions import Condition
-from exercise.engine.explain import explain
+from exercise.engine.explain import NOT_SHOWN, explain
 from exercise.engine.model import Scenario
 from exercise.engine.state import Change, Event, Order, ReasonPart, State
 
@@ -200,16 +200,29 @@ def outcome_title(scenario: Scenario, event: Event) -> str:
 def condition_words(scenario: Scenario, event: Event) -> str:
     """The condition that made the event happen, in plain words ("Tension is 80 or more").
 
-    The event carries the condition's source text (blank where the projection left it out);
-    the words come from the scenario's compiled condition for the event's cause, or are the
-    source text itself when the scenario has no such condition any more.
+    The event carries the condition's source text (blank where there is none); the words
+    come from the scenario's compiled condition for the event's cause, each part naming
+    what the projection marked unseen said as "something not shown". They are the source
+    text itself when the scenario has no such condition any more, unless part of it is
+    unseen.
     """
     if not event.condition:
         return ""
+    unseen = event.unseen
     for condition in _conditions_of(scenario, event):
         if condition is not None and condition.source == event.condition:
-            return explain(condition, scenario)
-    return event.condition
+            if not unseen:
+                return explain(condition, scenario)
+            return explain(condition, scenario, lambda names: not (names & unseen))
+    return NOT_SHOWN if unseen else event.condition
+
+
+def because(scenario: Scenario, event: Event) -> str:
+    """“because Trust is 55 or more”, or "" when the event carries no condition."""
+    words = condition_words(scenario, event)
+    if not words:
+        return ""
+    return "because of something not shown" if words == NOT_SHOWN else f"because {words}"
 
 
 def _conditions_of(scenario: Scenario, event: Event) -> tuple[Condition | None, ...]:
@@ -229,37 +242,55 @@ def _conditions_of(scenario: Scenario, event: Event) -> tuple[Condition | None, 
     return ()
 
 
+def missed_words(scenario: Scenario, inject_id: str) -> str:
+    """Why an inject came for a missed expectation: what was expected, when one inject every team
+    was told of expected it ("because Washington did not act in time: …")."""
+    expecting = [i for i in scenario.injects if i.expected is not None and i.expected.if_missed == inject_id]
+    if len(expecting) != 1 or expecting[0].to is not None:
+        return "because an expected action was missed"
+    expected = expecting[0].expected
+    who = team_name(scenario, expected.team)
+    what = expected.text.strip().rstrip(".")
+    return f"because {who} did not act in time: {what}" if who else f"because this was not done in time: {what}"
+
+
 def event_detail(scenario: Scenario, event: Event) -> str:
     """The how and why of an event, in words, or "" (what the projection left of it)."""
     kind = event.kind
     if kind == "chance":
         return chance_words(event)
     if kind == "rule":
-        return f"because {condition_words(scenario, event)}" if event.condition else ""
+        return because(scenario, event)
     if kind == "inject":
         if event.trigger == "facilitator":
             if event.cause.kind == "facilitator":
                 return event.text or "written by the facilitator"
             return "fired by the facilitator"
         if event.trigger == "missed":
-            return "because an expected action was missed"
+            return missed_words(scenario, event.cause.id)
         if event.trigger == "deadline":
             clock = next((c for c in scenario.clocks if c.deadline == event.cause.id), None)
             return f"because {clock.label} ran out" if clock is not None else "because a deadline passed"
         if event.trigger == "triggered":
-            return f"because {condition_words(scenario, event)}" if event.condition else "triggered"
+            return because(scenario, event) or "triggered"
         if event.trigger == "scheduled":
             return f"scheduled for turn {event.turn}"
         return ""
     if kind == "clock":
-        words = condition_words(scenario, event)
-        return f"because {words}" if words else ""
+        if event.phase == "expired" and event.cause.id in scenario.clock_index:
+            turns = scenario.clock_index[event.cause.id].turns
+            return "its one turn is up" if turns == 1 else f"its {turns} turns are up"
+        return because(scenario, event)
+    if kind == "expectation":
+        if event.success:
+            return because(scenario, event)
+        return f"not done by the end of {scenario.turn_label(event.turn)}"
     if kind in ("override",):
         return f"reason: {event.reason}" if event.reason else ""
     if kind == "outcome":
         if event.forced:
             return f"reason: {event.reason}" if event.reason else "no reason given"
-        return f"because {condition_words(scenario, event)}" if event.condition else ""
+        return because(scenario, event)
     return ""
 
 
@@ -290,7 +321,7 @@ def event_line(scenario: Scenario, event: Event, *, with_turn: bool = False, pri
         text = (f"Inject from {sender}: " if sender else "Inject: ") + what + (f"{joint}{body}" if body else "") + (
             f" — {detail}" if detail else "")
     elif event.kind == "expectation":
-        text = what + (f" (because {condition_words(scenario, event)})" if event.condition and event.success else "")
+        text = what + (f" ({detail})" if detail else "")
     elif event.kind == "override":
         text = f"Facilitator: {what}" + (f" ({detail})" if detail else "")
     elif event.kind == "clock":
@@ -322,8 +353,12 @@ def ending_words(state: State, ending: Event | None) -> tuple[str, str, str]:
         return title, text, why
     if outcome is None:
         return "Not finished", "", "The exercise is still in progress."
-    if ending is not None and ending.condition:
-        why = f"Reached on {scenario.turn_label(state.turn)}, because {condition_words(scenario, ending)}."
+    cause = because(scenario, ending) if ending is not None else ""
+    if cause:
+        why = f"Reached on {scenario.turn_label(state.turn)}, {cause}."
+    elif outcome.at_end and state.turn >= scenario.turns:
+        why = (f"Reached at the end of {scenario.turn_label(state.turn)}, the last turn, "
+               "when no other ending had come about.")
     else:
         why = f"Reached at the end of {scenario.turn_label(state.turn)}."
     return outcome.title, outcome.text, why

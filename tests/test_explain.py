@@ -33,6 +33,12 @@ id = "tension"
 label = "Tension"
 start = 60
 
+[[meters]]
+id = "icbm"
+label = "ICBM progress"
+start = 40
+visible_to = ["pyongyang"]
+
 [[flags]]
 id = "declaration_made"
 label = "Pyongyang has declared its inventory"
@@ -68,6 +74,12 @@ to = ["washington"]
 message = "A private warning reaches Washington."
 effects = { tension = 1 }
 
+[[rules]]
+id = "launch"
+when = "icbm >= 50 and trust < 40"
+message = "A missile flies over Japan."
+effects = { tension = 10 }
+
 [[injects]]
 id = "kcna"
 title = "KCNA calls the demands rubbish"
@@ -78,6 +90,12 @@ id = "deal"
 title = "A deal"
 text = "A deal."
 when = "declaration_made and trust >= 55"
+
+[[outcomes]]
+id = "fielded"
+title = "An ICBM fielded"
+text = "Pyongyang fields it."
+when = "icbm >= 100"
 
 [[outcomes]]
 id = "end"
@@ -149,6 +167,10 @@ def said(scenario, text: str) -> str:
      "neither Talks suspended nor Pyongyang has declared its inventory"),
     ("not (talks_suspended and declaration_made)",
      "not both Talks suspended and Pyongyang has declared its inventory"),
+    # two sets of alternatives among other parts: semicolons divide them
+    ("(talks_suspended or trust >= 60) and (declaration_made or tension < 5) and turn > 2",
+     "it is after turn 2; either Talks suspended, or Trust is 60 or more; and either Pyongyang has declared "
+     "its inventory or Tension is less than 5"),
     ("true", "always"),
     ("talks_suspended == false", "Talks suspended does not hold"),
 ])
@@ -173,6 +195,15 @@ def test_a_part_the_audience_may_not_see_is_not_shown(scenario):
     condition = compile_condition("talks_suspended and tension > 80", Names(
         meters=frozenset({"tension"}), flags=frozenset({"talks_suspended"})))
     assert "Talks suspended and something not shown" == explain(condition, scenario, sees)
+
+
+def test_what_the_audience_may_not_see_is_said_once_however_often_the_condition_reads_it(scenario):
+    from exercise.engine.conditions import Names, compile_condition
+
+    condition = compile_condition("icbm >= 50 and icbm <= 90 and trust < 40 and icbm != 70", Names(
+        meters=frozenset({"icbm", "trust"})))
+    assert "something not shown and Trust is less than 40" == explain(condition, scenario,
+                                                                       lambda names: "icbm" not in names)
 
 
 def rule_event(scenario, rule: str, condition: str) -> Event:
@@ -211,12 +242,58 @@ def test_a_condition_the_projection_blanked_is_not_said_at_all(scenario):
     assert "because" not in event_line(scenario, event)
 
 
+def test_a_consequence_reading_a_hidden_meter_says_the_rest_of_its_cause_to_those_who_may_not_see_it(scenario):
+    """A hidden meter's value and changes reach only the teams it names: the room reads the
+    consequence with the part that names it said as "something not shown", and no more."""
+    from exercise.engine import FACILITATOR, ROOM, Audience, project_event
+    from exercise.render import event_line
+
+    event = rule_event(scenario, "launch", "icbm >= 50 and trust < 40")
+    room = event_line(scenario, project_event(scenario, ROOM, event))
+    assert "Consequence: A missile flies over Japan. (because something not shown and Trust is less than 40)" == room
+    washington = event_line(scenario, project_event(scenario, Audience.of("washington"), event))
+    assert room == washington
+    for audience in (Audience.of("pyongyang"), FACILITATOR):
+        assert "(because ICBM progress is 50 or more and Trust is less than 40)" in event_line(
+            scenario, project_event(scenario, audience, event))
+
+
+def test_an_ending_reached_through_what_the_room_may_not_see_says_so(scenario):
+    import attrs
+
+    from exercise.engine import ROOM, Audience, project_event
+    from exercise.render import ending_words
+
+    ending = Event("outcome", Cause("outcome", "fielded"), 6, outcome="fielded", condition="icbm >= 100")
+    final = attrs.evolve(initial_state(scenario, 1), outcome="fielded", turn=6)
+    _, _, why = ending_words(final, project_event(scenario, ROOM, ending))
+    assert "Reached on Turn 6, because of something not shown." == why
+    _, _, why = ending_words(final, project_event(scenario, Audience.of("pyongyang"), ending))
+    assert "Reached on Turn 6, because ICBM progress is 100 or more." == why
+
+
+def test_an_ending_at_the_last_turn_without_a_condition_says_so(scenario):
+    import attrs
+
+    from exercise.render import ending_words
+
+    ending = Event("outcome", Cause("outcome", "end"), 8, outcome="end")
+    final = attrs.evolve(initial_state(scenario, 1), outcome="end", turn=8)
+    _, _, why = ending_words(final, ending)
+    assert "Reached at the end of Turn 8, the last turn, when no other ending had come about." == why
+
+
 def test_an_older_condition_text_falls_back_to_its_source(scenario):
     """A journal written against another version of the scenario: its text, as it was."""
     from exercise.render import event_detail
 
     assert "because tension >= 95" == event_detail(scenario, rule_event(scenario, "walk_out", "tension >= 95"))
     assert "because trust > 1" == event_detail(scenario, rule_event(scenario, "no_such_rule", "trust > 1"))
+    # unless the projection marked part of it unseen: then none of the text is shown
+    import attrs
+
+    hidden = attrs.evolve(rule_event(scenario, "launch", "icbm >= 95"), unseen=frozenset({"icbm"}))
+    assert "because of something not shown" == event_detail(scenario, hidden)
 
 
 def test_the_explanations_module_imports_no_shell():

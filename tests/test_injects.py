@@ -41,7 +41,7 @@ def test_an_expected_action_missed_at_its_deadline_brings_the_contingency_inject
     assert ["inject:sanction"] == [str(e.cause) for e in state.pending]
     assert 40 == state.meters["m"]
     line = event_line(sc, state.pending[0])
-    assert "because an expected action was missed" in line
+    assert "because Alpha did not act in time: Alpha answers the Council" in line
     first = event_line(sc, records[0].events[0])
     assert first.startswith("Inject from the UN Security Council: The Council demands an answer.")
     assert "Alpha is expected to act within 2 turns: Alpha answers the Council." in first

@@ -213,7 +213,9 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
     if len(shown) != len(event.changes):
         changes["changes"] = shown
     if event.condition and not knows_names(scenario, audience, names):
-        changes["condition"] = ""
+        # The condition stays, with what the audience may not see named: its words say the
+        # rest and put "something not shown" for those parts.
+        changes["unseen"] = frozenset(n for n in names if not knows_names(scenario, audience, (n,)))
     if event.chance is not None and event.kind != "draw" and not knows_names(scenario, audience,
                                                                              _chance_names(scenario, event)):
         # a probability computed from what the audience may not see would tell it

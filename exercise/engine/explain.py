@@ -79,6 +79,14 @@ def _join(parts: list[str], word: str) -> str:
     return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
+def _once_unseen(words: list[str]) -> list[str]:
+    """The parts' words with "something not shown" said once, where it was first."""
+    if words.count(NOT_SHOWN) < 2:
+        return words
+    first = words.index(NOT_SHOWN)
+    return [w for i, w in enumerate(words) if w != NOT_SHOWN or i == first]
+
+
 def _flatten(node: Node, kind: type) -> list[Node]:
     out: list[Node] = []
     for part in node.parts:  # type: ignore[union-attr]
@@ -121,8 +129,14 @@ class _Words:
             words = [self.truth(p) for p in parts]
             return f"not both {words[0]} and {words[1]}" if len(words) == 2 else "not all of " + _join(words, "and")
         # The alternatives last: "A and either B or C" cannot be read as "(A and B) or C".
-        parts = [p for p in parts if not isinstance(p, Or)] + [p for p in parts if isinstance(p, Or)]
-        return _join([("either " if isinstance(p, Or) else "") + self.truth(p) for p in parts], "and")
+        plain = _once_unseen([self.truth(p) for p in parts if not isinstance(p, Or)])
+        alternatives = ["either " + self.truth(p) for p in parts if isinstance(p, Or)]
+        if len(alternatives) < 2:
+            return _join(plain + alternatives, "and")
+        # Two sets of alternatives are divided by semicolons: "A; either B or C; and either D or E"
+        # cannot be read as "either B, or (C and either D or E)".
+        items = ([_join(plain, "and")] if plain else []) + alternatives
+        return "; ".join(items[:-1]) + "; and " + items[-1]
 
     def any_of(self, parts: list[Node], negated: bool) -> str:
         if negated:  # not (a or b)
@@ -132,10 +146,12 @@ class _Words:
         for part in parts:
             if isinstance(part, And):
                 inner = _flatten(part, And)
-                said = [self.truth(p) for p in inner]
-                words.append(f"both {said[0]} and {said[1]}" if len(said) == 2 else "all of " + _join(said, "and"))
+                said = _once_unseen([self.truth(p) for p in inner])
+                words.append(said[0] if len(said) == 1 else f"both {said[0]} and {said[1]}" if len(said) == 2
+                             else "all of " + _join(said, "and"))
             else:
                 words.append(self.truth(part))
+        words = _once_unseen(words)
         if len(words) == 2 and any(" and " in w or " or " in w for w in words):
             return f"{words[0]}, or {words[1]}"  # the comma shows where the parts divide
         return _join(words, "or")

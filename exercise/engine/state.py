@@ -130,6 +130,9 @@ class Event:
     roll: float | None = None  # the number drawn,
     success: bool | None = None  # and the result
     condition: str = ""  # the condition that held (rules, triggered injects, outcomes)
+    # A projection's: the names in `condition` its audience may not see (each part naming one
+    # is said as "something not shown"); empty in the engine's own events.
+    unseen: frozenset[str] = frozenset()
     trigger: str = ""  # an inject: "scheduled", "triggered" or "facilitator"
     reason: str = ""  # the facilitator's reason (overrides, forced endings)
     title: str = ""  # an inject written by the facilitator: its title
