@@ -15,6 +15,8 @@ from textual.theme import Theme
 from exercise.tui.keys import Refusals, explained
 
 if TYPE_CHECKING:  # the engine and the session load when an exercise starts, not before
+    from textual.screen import Screen
+
     from exercise.engine import Audience, Order, Scenario, State, TurnRecord
     from exercise.tui.exercise import Exercise
 
@@ -91,6 +93,7 @@ class TtxApp(Refusals, App[None]):
         self.unlocked = False
         self.time_up_shown = False  # the facilitator was asked what to do at this turn's zero
         self.time_up_rung = False  # the bell rang for it
+        self._kept: set[str] = set()  # names of the screens kept for this exercise (kept_screen)
         # Chosen before the first frame: switching theme after mounting restyles every widget.
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if high_contrast else CALM
@@ -271,12 +274,35 @@ class TtxApp(Refusals, App[None]):
         self.push_screen(TURN_SCREEN)
 
     def _forget_turn_screen(self) -> None:
-        """A new or closed exercise: its turn screen is built afresh when next shown."""
-        if self.is_screen_installed(TURN_SCREEN):
-            turn = self.get_screen(TURN_SCREEN)
-            if turn in self.screen_stack:
+        """A new or closed exercise: its turn screen and every kept screen are built afresh when next shown."""
+        for name in (TURN_SCREEN, *sorted(self._kept)):
+            if not self.is_screen_installed(name):
+                continue
+            screen = self.get_screen(name)
+            if screen in self.screen_stack:
                 self._reset_to_home()
-            self.uninstall_screen(TURN_SCREEN)
+            self.uninstall_screen(name)
+            if screen.is_mounted:
+                screen.remove()
+        self._kept.clear()
+
+    def kept_screen(self, name: str, make: Callable[[], Screen[Any]]) -> Screen[Any]:
+        """A screen built once per exercise and kept: opened again, it is refilled (`reopen`), not rebuilt.
+
+        A rebuilt screen costs tens of milliseconds (on a busy machine hundreds); a kept one
+        switches in about the time of a bare Textual screen. Kept screens are put away with
+        the exercise (`_forget_turn_screen`).
+        """
+        key = f"kept:{name}"
+        if self.is_screen_installed(key):
+            screen = self.get_screen(key)
+            if screen.is_mounted:
+                screen.reopen()  # type: ignore[attr-defined]
+            return screen
+        screen = make()
+        self.install_screen(screen, key)
+        self._kept.add(key)
+        return screen
 
     def _poll_shared(self) -> None:
         """Fold what the seats (and other hosts) appended to the shared store since the last look."""
@@ -540,7 +566,8 @@ class TtxApp(Refusals, App[None]):
         if refusal is not None:  # a palette command chosen as the screen changed
             self.notify(refusal)
             return
-        self.as_facilitator(lambda: self.push_screen(ConsoleScreen()), "open the facilitator console")
+        self.as_facilitator(lambda: self.push_screen(self.kept_screen("console", ConsoleScreen)),
+                            "open the facilitator console")
 
     async def action_quit(self) -> None:
         """With a PIN, only the facilitator quits: a team could otherwise reach the terminal, and the journal."""
@@ -557,10 +584,13 @@ class TtxApp(Refusals, App[None]):
             return
         seat = self.seat()
         assert self.exercise is not None and seat is not None
+        exercise = self.exercise
         if seat == FACILITATOR:
-            self.push_screen(DashboardScreen(self.exercise.room, seat, full_view=True))
+            screen = self.kept_screen(f"dashboard:{exercise.room}:full",
+                                      lambda: DashboardScreen(exercise.room, seat, full_view=True))
         else:
-            self.push_screen(DashboardScreen(seat, seat))
+            screen = self.kept_screen(f"dashboard:{seat}", lambda: DashboardScreen(seat, seat))
+        self.push_screen(screen)
 
     def action_seats(self) -> None:
         from exercise.tui.screens.seats import SeatsScreen

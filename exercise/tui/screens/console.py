@@ -51,6 +51,59 @@ class ConsoleScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def compose(self) -> ComposeResult:
+        # The frame only: what is in it comes from the state, in load(), so that the console is
+        # built once per exercise and opens again at once, refilled.
+        scenario = self.app.state.scenario  # type: ignore[attr-defined]
+        # The title, the tabs and Close stay in view however small the terminal: only a tab's body scrolls.
+        with Vertical(id="console", classes="dialog"):
+            yield Label("", id="console-title", classes="section-title")
+            with TabbedContent(id="console-tabs", initial="tab-adjust"):
+                with TabPane("Adjust", id="tab-adjust"):
+                    yield Select([], prompt="Meter or fact", id="target", compact=True)
+                    yield Input(placeholder="New value: a number, or true / false", id="value", compact=True)
+                    yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason", compact=True)
+                    yield Button("Apply", id="apply", variant="primary", compact=True)
+                with TabPane("Injects", id="tab-injects"):
+                    yield Static("", id="open-items")
+                    yield Select([], prompt="An inject from the scenario", id="inject", compact=True)
+                    yield Button("Fire this inject", id="fire", variant="primary", compact=True)
+                    yield Label("Or write your own:")
+                    yield Input(placeholder="Headline", id="adhoc-title", compact=True)
+                    yield Input(placeholder="Text (optional)", id="adhoc-text", compact=True)
+                    yield Label("To: everyone (tick teams to send it to them only)", id="adhoc-to-words")
+                    yield TickList(*[(t.name, t.id) for t in scenario.teams], id="adhoc-to", compact=True)
+                    yield Button("Send", id="send", variant="primary", compact=True)
+                with TabPane("Turn", id="tab-turn"):
+                    yield Static("The exercise is over: nothing can be adjusted or fired now. Undo the "
+                                 "last turn to go on playing from before it.", id="over-note")
+                    yield Static("", id="timer-state")
+                    with Horizontal(classes="buttons"):
+                        yield Button("Pause / resume timer", id="pause", compact=True)
+                        yield Button("+1 minute", id="extend1", compact=True)
+                        yield Button("+5 minutes", id="extend5", compact=True)
+                    with Horizontal(classes="buttons"):
+                        yield Button("Undo the last turn", id="undo", variant="warning", compact=True)
+                        yield Button("Redo the undone turn", id="redo", compact=True)
+                    yield Select([(o.title, o.id) for o in scenario.outcomes],
+                                 prompt="Ending (optional)", id="end-outcome", compact=True)
+                    yield Input(placeholder="Why end now?", id="end-reason", compact=True)
+                    yield Button("End the exercise", id="end", variant="error", compact=True)
+            yield Button("Close", id="close", compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def reopen(self) -> None:
+        """Opened again: what it shows is refilled from the state, and nothing typed before is kept."""
+        self.set_focus(None)  # a focus kept in a tab would bring that tab back
+        self.query_one("#console-tabs", TabbedContent).active = "tab-adjust"
+        self.load()
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#adhoc-to", SelectionList).deselect_all()
+        self.query_one("#end-outcome", Select).clear()
+
+    def load(self) -> None:
         state = self.app.state  # type: ignore[attr-defined]
         scenario = state.scenario
         seen = observe(state, FACILITATOR)
@@ -62,52 +115,22 @@ class ConsoleScreen(ModalScreen[None]):
                    for i in scenario.injects]
         over = state.outcome is not None
         title = f"Facilitator console — {scenario.turn_label(state.turn)}"
-        # The title, the tabs and Close stay in view however small the terminal: only a tab's body scrolls.
-        with Vertical(id="console", classes="dialog"):
-            yield Label(title + (" — the exercise is over" if over else ""), classes="section-title")
-            with TabbedContent(id="console-tabs", initial="tab-turn" if over else "tab-adjust"):
-                with TabPane("Adjust", id="tab-adjust"):
-                    yield Select(targets, prompt="Meter or fact", id="target", compact=True)
-                    yield Input(placeholder="New value: a number, or true / false", id="value", compact=True)
-                    yield Input(placeholder="Reason (choose a meter or a fact first)", id="reason", compact=True)
-                    yield Button("Apply", id="apply", variant="primary", compact=True)
-                with TabPane("Injects", id="tab-injects"):
-                    waiting = open_items(state)
-                    yield Static("\n".join(["[b]Open now[/b]", *(escape(line) for line in waiting)]) if waiting
-                                 else "No expected action is open and no clock is running.", id="open-items")
-                    yield Select(injects, prompt="An inject from the scenario", id="inject", compact=True)
-                    yield Button("Fire this inject", id="fire", variant="primary", compact=True)
-                    yield Label("Or write your own:")
-                    yield Input(placeholder="Headline", id="adhoc-title", compact=True)
-                    yield Input(placeholder="Text (optional)", id="adhoc-text", compact=True)
-                    yield Label("To: everyone (tick teams to send it to them only)", id="adhoc-to-words")
-                    yield TickList(*[(t.name, t.id) for t in scenario.teams], id="adhoc-to", compact=True)
-                    yield Button("Send", id="send", variant="primary", compact=True)
-                with TabPane("Turn", id="tab-turn"):
-                    if over:
-                        yield Static("The exercise is over: nothing can be adjusted or fired now. Undo the "
-                                     "last turn to go on playing from before it.", id="over-note")
-                    yield Static(self._timer_text(), id="timer-state")
-                    with Horizontal(classes="buttons"):
-                        yield Button("Pause / resume timer", id="pause", compact=True)
-                        yield Button("+1 minute", id="extend1", compact=True)
-                        yield Button("+5 minutes", id="extend5", compact=True)
-                    with Horizontal(classes="buttons"):
-                        yield Button("Undo the last turn", id="undo", variant="warning", compact=True)
-                        yield Button("Redo the undone turn", id="redo",
-                                     disabled=not self.app.exercise.session.can_redo, compact=True)  # type: ignore[attr-defined]
-                    yield Select([(o.title, o.id) for o in scenario.outcomes],
-                                 prompt="Ending (optional)", id="end-outcome", compact=True)
-                    yield Input(placeholder="Why end now?", id="end-reason", compact=True)
-                    yield Button("End the exercise", id="end", variant="error", compact=True)
-            yield Button("Close", id="close", compact=True)
-
-    def on_mount(self) -> None:
-        if self.app.state.outcome is not None:  # type: ignore[attr-defined]
-            tabs = self.query_one("#console-tabs", TabbedContent)
-            tabs.disable_tab("tab-adjust")
-            tabs.disable_tab("tab-injects")
-            self.query_one("#end", Button).disabled = True
+        self.query_one("#console-title", Label).update(title + (" — the exercise is over" if over else ""))
+        self.query_one("#target", Select).set_options(targets)
+        self.query_one("#inject", Select).set_options(injects)
+        waiting = open_items(state)
+        self.query_one("#open-items", Static).update(
+            "\n".join(["[b]Open now[/b]", *(escape(line) for line in waiting)]) if waiting
+            else "No expected action is open and no clock is running.")
+        tabs = self.query_one("#console-tabs", TabbedContent)
+        for tab in ("tab-adjust", "tab-injects"):
+            (tabs.disable_tab if over else tabs.enable_tab)(tab)
+        if over:
+            tabs.active = "tab-turn"
+        self.query_one("#over-note", Static).display = over
+        self.query_one("#timer-state", Static).update(self._timer_text())
+        self.query_one("#redo", Button).disabled = not self.app.exercise.session.can_redo  # type: ignore[attr-defined]
+        self.query_one("#end", Button).disabled = over
 
     @on(SelectionList.SelectedChanged, "#adhoc-to")
     def _to_chosen(self) -> None:

@@ -69,8 +69,17 @@ class DashboardScreen(Refusals, Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "state", lambda _: self.refresh_all(), init=False)
+        # Kept for the exercise (TtxApp.kept_screen): follows the state while shown, refilled when opened again.
+        self.watch(self.app, "state", lambda _: self.refresh_all() if self.is_current else None, init=False)
         self.refresh_all()
+        self.query_one("#dash-meters", DataTable).focus()
+
+    def reopen(self) -> None:
+        """Opened again: its own audience's view (never the full view left on), from the top."""
+        self.audience = self.base
+        self.refresh_all()
+        self.refresh_bindings()
+        self.query_one("#dashboard", VerticalScroll).scroll_home(animate=False)
         self.query_one("#dash-meters", DataTable).focus()
 
     def observation(self) -> Observation | None:

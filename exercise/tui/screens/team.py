@@ -101,9 +101,11 @@ class TeamScreen(Screen[bool]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        # A team's screen has been shown: the facilitator's tools ask for the PIN again.
-        self.app.lock()  # type: ignore[attr-defined]
         self.query_one("#team-meters", DataTable).add_columns("Meter", "Value", "Range")
+        self.load()
+
+    def reopen(self) -> None:
+        """Opened again (TtxApp.kept_screen): the turn's moves, from the order in force if there is one."""
         self.load()
 
     def load(self) -> None:
@@ -113,6 +115,8 @@ class TeamScreen(Screen[bool]):
         widgets in place costs a fraction of building a new screen, which counts when every
         seat of a class turns the page at once.
         """
+        # A team's screen is shown: the facilitator's tools ask for the PIN again.
+        self.app.lock()  # type: ignore[attr-defined]
         state = self.state
         scenario = state.scenario
         seen = self.observation()

@@ -228,7 +228,6 @@ class TurnScreen(Refusals, Screen):
 
     def enter_orders(self, team: str) -> None:
         from exercise.tui.screens.curtain import CurtainScreen
-        from exercise.tui.screens.team import TeamScreen
 
         scenario = self.app.state.scenario  # type: ignore[attr-defined]
         solo = self.exercise.solo_team
@@ -242,16 +241,23 @@ class TurnScreen(Refusals, Screen):
         name = scenario.team_index[team].name
         if self.exercise.mode in ("facilitator", "solo", "seats"):
             entry_by = "team" if self.exercise.mode == "solo" else "facilitator"
-            self.app.push_screen(TeamScreen(team, entry_by=entry_by), self._after_entry)
+            self.app.push_screen(self._team_screen(team, entry_by), self._after_entry)
             return
 
         def opened(ok: bool | None) -> None:
             if ok:
-                self.app.push_screen(TeamScreen(team), self._after_hotseat_entry)
+                self.app.push_screen(self._team_screen(team), self._after_hotseat_entry)
 
         self.app.push_screen(
             CurtainScreen(f"Pass to {name}", f"Press O (open) when only {name} is looking."), opened
         )
+
+    def _team_screen(self, team: str, entry_by: str = "team"):
+        """The team's screen, built at its first use in the exercise and kept: refilled each time it opens."""
+        from exercise.tui.screens.team import TeamScreen
+
+        return self.app.kept_screen(  # type: ignore[attr-defined]
+            f"team:{team}:{entry_by}", lambda: TeamScreen(team, entry_by=entry_by))
 
     def _after_entry(self, submitted: bool | None) -> None:
         if submitted:
@@ -268,9 +274,7 @@ class TurnScreen(Refusals, Screen):
 
             def opened(ok: bool | None) -> None:
                 if ok:
-                    self.app.push_screen(TeamScreen(waiting[0]), self._after_hotseat_entry)
-
-            from exercise.tui.screens.team import TeamScreen
+                    self.app.push_screen(self._team_screen(waiting[0]), self._after_hotseat_entry)
 
             self.app.push_screen(
                 CurtainScreen(f"{done}Pass to {name}", f"Press O (open) when only {name} is looking."), opened
