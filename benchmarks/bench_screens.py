@@ -114,6 +114,11 @@ async def ttx(rounds: int) -> dict[str, list[float]]:
         app.screen.query_one("#mode", Select).value = "facilitator"
         await pilot.press("ctrl+s")
         await switch(pilot, frames, "enter", "TurnScreen") if type(app.screen).__name__ != "TurnScreen" else None
+        # The first opening of each screen builds it (once per exercise); every later one refills it.
+        for key, target, label in (("f3", "DashboardScreen", "dashboard"), ("f2", "ConsoleScreen", "console"),
+                                   ("enter", "TeamScreen", "team")):
+            times[f"turn → {label} (first, built)"] = [await switch(pilot, frames, key, target)]
+            await switch(pilot, frames, "escape", "TurnScreen")
         for _ in range(rounds):
             times["turn → dashboard"].append(await switch(pilot, frames, "f3", "DashboardScreen"))
             times["dashboard → turn"].append(await switch(pilot, frames, "escape", "TurnScreen"))
@@ -144,17 +149,20 @@ def main() -> int:
     base_rows = [row(f"bare: {k}", v) for k, v in base.items()]
     base_median = statistics.median(base["open"] + base["back"])
     print(f"screen switches, key press to the next frame ({args.rounds} rounds, {SIZE[0]}×{SIZE[1]}, headless)")
-    print(f"{'switch':<24} {'median ms':>10} {'p95 ms':>8} {'× bare':>7}  goal < {GOAL_MS:.0f} ms")
+    print(f"{'switch':<34} {'median ms':>10} {'p95 ms':>8} {'× bare':>7}  goal < {GOAL_MS:.0f} ms")
     for name, median, p95 in base_rows:
-        print(f"{name:<24} {median:>10.1f} {p95:>8.1f} {'1.0':>7}")
+        print(f"{name:<34} {median:>10.1f} {p95:>8.1f} {'1.0':>7}")
     worst = 0.0
     for name, values in ours.items():
         if not values:
             continue
         _, median, p95 = row(name, values)
+        if "(first, built)" in name:  # once per exercise: shown, not held to the goal
+            print(f"{name:<34} {median:>10.1f} {'':>8} {median / base_median:>7.1f}  once per exercise")
+            continue
         worst = max(worst, p95)
         verdict = "PASS" if p95 < GOAL_MS else "MISS"
-        print(f"{name:<24} {median:>10.1f} {p95:>8.1f} {median / base_median:>7.1f}  {verdict}")
+        print(f"{name:<34} {median:>10.1f} {p95:>8.1f} {median / base_median:>7.1f}  {verdict}")
     print(f"worst p95: {worst:.1f} ms ({'within' if worst < GOAL_MS else 'over'} the {GOAL_MS:.0f} ms goal)")
     return 0
 
