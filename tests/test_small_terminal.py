@@ -227,3 +227,75 @@ async def test_at_80x24_the_home_screen_shows_the_scenarios_whole_what_enter_doe
         assert "Enter sets up this exercise" in str(app.screen.query_one("#summary").render()).split("\n")[0]
         assert 0 == summary.scroll_y and summary.region.height >= 3
         assert wholly_visible(app.screen.query_one("#path"))
+
+
+def header_line(app) -> str:
+    """The header's title line as drawn: a cut one ends in “…”."""
+    from textual.widgets._header import HeaderTitle
+
+    return app.screen.query_one(HeaderTitle).render_line(0).text.strip()
+
+
+def served_session(tmp_path, timer: int = 10):
+    """The flagship served from a store, with a timer (its clock is in every header)."""
+    from exercise.bundled import find_bundled
+    from exercise.engine import load_scenario
+    from exercise.seats.serve import ensure_codes, start_session
+    from exercise.seats.store import open_store
+
+    store = open_store(tmp_path / "class.sqlite")
+    session = start_session(store, load_scenario(find_bundled("sequencing_2018")), 4, session_id="class-1",
+                            timer=timer)
+    return store, ensure_codes(store, session)
+
+
+async def test_at_80x24_the_header_of_the_turn_and_the_reveal_is_never_cut():
+    app = flagship()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(pilot, "facilitator")
+        assert "ttx — The Sequencing Problem, 2018 — Turn 1 (June 2018) of 8" == header_line(app)
+        for _ in app.state.scenario.teams:
+            await pilot.press("n")
+            await settle(pilot)
+            await submit_orders(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "RevealScreen" == screen_name(app)
+        # the scenario's title gives way to the turn revealed
+        assert "ttx — reveal of Turn 1 (June 2018)" == header_line(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "ttx — The Sequencing Problem, 2018 — Turn 2 (July 2018) of 8" == header_line(app)
+
+
+async def test_at_80x24_a_served_turn_screen_shows_its_clock_in_the_header_and_its_hint_in_view(tmp_path):
+    store, _ = served_session(tmp_path)
+    app = build_app(["serve", "--store", store.url, "--session", "class-1"])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert "TurnScreen" == screen_name(app)
+        assert "ttx — Turn 1 (June 2018) of 8 — ⏱ 10:00" == header_line(app)
+        hint = app.screen.query_one("#turn-hint")
+        assert wholly_visible(hint)
+        words = str(hint.render())
+        assert "Waiting for: Washington, Pyongyang, Seoul, Beijing." in words and "F5 shows the codes." in words
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "SeatsScreen" == screen_name(app)
+        assert "…" not in header_line(app) and "⏱ 10:00" in header_line(app)
+
+
+async def test_at_80x24_a_seats_header_names_its_team_the_turn_and_the_clock_whole(tmp_path):
+    from exercise.seats.seat_app import SeatApp
+
+    store, codes = served_session(tmp_path)
+    headers = {"room": "ttx seat — the room's view — T1 of 8 — ⏱ 10:00 (not started)",
+               "pyongyang": "ttx seat — Pyongyang — Turn 1 of 8 — ⏱ 10:00 (not started)"}
+    for seat, header in headers.items():
+        app = SeatApp(store.url, codes[seat])
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")  # the code is typed; no name
+            await settle(pilot)
+            await pilot.pause(1.1)  # the seat's clock is read once a second
+            assert header == header_line(app)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -35,6 +37,7 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 CALM = "nord"
+HEADER_SIDES = 18  # the header's columns beside its title: the icon (8) and the space kept for a clock (10)
 TURN_SCREEN = "turn"  # the installed turn screen's name
 
 
@@ -101,6 +104,8 @@ class TtxApp(Refusals, App[None]):
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
+        # The header names the turn revealed on the reveal, the next turn once it is left.
+        self.screen_change_signal.subscribe(self, lambda screen: self._update_subtitle())
         from exercise.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -390,19 +395,39 @@ class TtxApp(Refusals, App[None]):
     def watch_clock(self, clock: str) -> None:
         self._update_subtitle()
 
+    def watch_title(self, title: str) -> None:
+        self._update_subtitle()  # a seat's title names its team: what is left for the rest changes
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_subtitle()
+
     def _update_subtitle(self) -> None:
-        """The header says where the exercise stands on every screen: title, turn, timer."""
+        """The header says where the exercise stands on every screen: title, turn, timer.
+
+        Where the header is too narrow for all of it (80 columns with a timer), the scenario's
+        title goes first, then the turn's month, then "Turn" is written "T", so the turn and the
+        clock are never cut.
+        """
         state = self.state
         if state is None:
             self.sub_title = "tabletop exercises"
             return
         scenario = state.scenario
-        where = "ended" if state.outcome else f"{scenario.turn_label(state.turn)} of {scenario.turns}"
         from exercise.tui.screens.reveal import RevealScreen
 
-        if isinstance(self.screen, RevealScreen) and not state.outcome:  # the turn being revealed, not the next
-            where = f"reveal of {scenario.turn_label(self.screen.record.turn)}"
-        self.sub_title = f"{scenario.title} — {where}" + (f" — {self.clock}" if self.clock else "")
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        if state.outcome:
+            wheres = ["ended"]
+        elif isinstance(screen, RevealScreen):  # the turn being revealed, not the next
+            turn = screen.record.turn
+            wheres = [f"reveal of {scenario.turn_label(turn)}", f"reveal of turn {turn}"]
+        else:
+            of = f" of {scenario.turns}"
+            wheres = [f"{scenario.turn_label(state.turn)}{of}", f"Turn {state.turn}{of}", f"T{state.turn}{of}"]
+        clock = f" — {self.clock}" if self.clock else ""
+        choices = [f"{scenario.title} — {wheres[0]}{clock}"] + [f"{where}{clock}" for where in wheres]
+        room = self.size.width - HEADER_SIDES - cell_len(f"{self.title} — ")
+        self.sub_title = next((c for c in choices if cell_len(c) <= room), choices[-1])
 
     def _tick(self) -> None:
         if self.exercise is None:

@@ -54,7 +54,9 @@ class TurnScreen(Refusals, Screen):
             yield Static("", id="turn-injects", markup=False)
             yield Label("Orders", classes="section-title")
             yield DataTable(id="teams", cursor_type="row")
-            yield Static("", id="turn-hint", classes="hint")
+        # Under the scrolling part, above the footer: what to do next stays in view however long
+        # the turn's injects are.
+        yield Static("", id="turn-hint", classes="hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -164,11 +166,11 @@ class TurnScreen(Refusals, Screen):
         waiting = [t for t in self.exercise.session.waiting_for()]
         hint = self.query_one("#turn-hint", Static)
         info = getattr(self.app, "serve_info", None)
-        seats = (f" Students join at {info.url}; F5 shows the join codes and who is connected."
+        seats = (f" Students join at {info.url}; F5 shows the codes."
                  if present is not None and info is not None else "")
         if waiting:
             names = ", ".join(scenario.team_index[t].name for t in waiting)
-            enter = ("Teams send their orders from their seats; Enter enters them for the highlighted team."
+            enter = ("Teams send their orders from their seats (Enter types a team's orders here)."
                      if present is not None else "Press n for the next team, Enter for the highlighted one.")
             hint.update(f"Waiting for: {names}. {enter}{seats}")
         else:
