@@ -338,3 +338,33 @@ async def test_a_seat_keeps_its_team_screen_and_refills_it_for_the_next_turn(ser
         assert screen.query_one("#private-brief").collapsed  # read at the first turn
         status = str(screen.query_one("#seat-status").render())
         assert "not sent yet" in status
+
+
+async def test_a_ticking_clock_redraws_the_header_line_only(served) -> None:
+    """The clock in the header changes every second: a seat sends that line, never the whole screen.
+
+    32 seats repainting 130×40 cells a second kept two cores busy and every update late.
+    """
+    from exercise.seats.seat_app import SeatApp
+
+    store, session = served
+    codes = ensure_codes(store, session)
+    session.show("board")  # the turn opens: its timer runs
+    team = SeatApp(store.url, codes["seoul"])
+    async with team.run_test(size=(130, 40)) as tp:
+        await tp.press(*"Min", "enter")
+        await until(tp, lambda: type(team.screen).__name__ == "TeamScreen")
+        await tp.pause(1.0)
+        sent: list[int] = []
+        display = team._display
+
+        def drawn(screen, update) -> None:
+            if update is not None:
+                sent.append(len(update.render_segments(team.console)))
+            display(screen, update)
+
+        team._display = drawn
+        await tp.pause(3.2)
+        assert "⏱" in team.sub_title
+        assert len(sent) >= 2  # the clock ticked
+        assert max(sent) < 1500, sent  # one line of 130 cells, not 40 of them (21 KB)

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.theme import Theme
 
 from exercise.tui.keys import Refusals, explained
@@ -63,6 +63,11 @@ class TtxApp(Refusals, App[None]):
     # Screens watch these and update what they show; the app does not repaint every widget.
     state: reactive[State | None] = reactive(None, always_update=True, repaint=False)
     clock: reactive[str] = reactive("", repaint=False)
+    # The header line shows them and follows them itself (widgets.header): Textual's own title
+    # and sub-title repaint the whole screen when they change, and the sub-title holds the
+    # clock, which changes every second (at a seat, 21 KB a second sent to the browser).
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
 
     def __init__(
         self,

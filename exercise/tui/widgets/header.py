@@ -20,7 +20,9 @@ class Header(TextualHeader):
 
         async def set_title() -> None:
             try:
-                self.query_one(HeaderTitle).update(self.format_title())
+                # One line of fixed size: no layout. With one, every tick of the clock in the title
+                # repainted the whole screen (a seat sent its browser 21 KB a second).
+                self.query_one(HeaderTitle).update(self.format_title(), layout=False)
             except (NoMatches, NoScreen):  # the screen, or the title in it, has gone
                 pass
 
