@@ -35,7 +35,7 @@ from exercise.journal import JournalError
 from exercise.render import event_line
 from exercise.seats.store import ROOM_SEAT, Store, StoreError, open_store
 from exercise.session import OutOfTurn, Session
-from exercise.tui.app import TtxApp
+from exercise.tui.app import TtxApp, freeze_heap
 from exercise.tui.exercise import Exercise
 from exercise.tui.screens.ending import EndingScreen
 from exercise.tui.widgets.footer import KeyFooter
@@ -269,6 +269,7 @@ class SeatApp(TtxApp):
         who = "the room's view" if audience == ROOM else scenario.team_index[info.audience].name
         self.title = f"ttx seat — {who}"
         self.show_turn()
+        self.call_after_refresh(freeze_heap)  # no collector's pause in the middle of a turn's update
         return None
 
     def leave(self, message: str) -> None:

@@ -41,6 +41,18 @@ HEADER_SIDES = 18  # the header's columns beside its title: the icon (8) and the
 TURN_SCREEN = "turn"  # the installed turn screen's name
 
 
+def freeze_heap() -> None:
+    """Once an exercise is on screen: what is in memory by now stays for the app's life.
+
+    Python's collector would otherwise walk those objects (Textual's, the scenario's) again
+    at every full collection, a pause of 100 ms or more that a key press can fall into.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 class TtxApp(Refusals, App[None]):
     """Home, setup, briefing, the turn loop, dashboard and ending, over one Session."""
 
@@ -275,6 +287,7 @@ class TtxApp(Refusals, App[None]):
         # One turn screen for the whole exercise, kept alive: going back to it costs no rebuild.
         if not self.is_screen_installed(TURN_SCREEN):
             self.install_screen(TurnScreen(), TURN_SCREEN)
+            self.call_after_refresh(freeze_heap)
         turn = self.get_screen(TURN_SCREEN)
         if turn in self.screen_stack:
             while self.screen is not turn:
