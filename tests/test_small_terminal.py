@@ -7,6 +7,8 @@ option carries a ✓ (and, where it matters, words), not only a colour.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, SelectionList, TabbedContent
@@ -274,7 +276,7 @@ async def test_at_80x24_a_served_turn_screen_shows_its_clock_in_the_header_and_i
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert "TurnScreen" == screen_name(app)
-        assert "ttx — Turn 1 (June 2018) of 8 — ⏱ 10:00" == header_line(app)
+        assert re.fullmatch(r"ttx — Turn 1 \(June 2018\) of 8 — ⏱ (10:00|09:5\d)", header_line(app))
         hint = app.screen.query_one("#turn-hint")
         assert wholly_visible(hint)
         words = str(hint.render())
@@ -282,7 +284,7 @@ async def test_at_80x24_a_served_turn_screen_shows_its_clock_in_the_header_and_i
         await pilot.press("f5")
         await settle(pilot)
         assert "SeatsScreen" == screen_name(app)
-        assert "…" not in header_line(app) and "⏱ 10:00" in header_line(app)
+        assert "…" not in header_line(app) and re.search(r"⏱ (10:00|09:5\d)$", header_line(app))
 
 
 async def test_at_80x24_a_seats_header_names_its_team_the_turn_and_the_clock_whole(tmp_path):
