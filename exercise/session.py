@@ -91,6 +91,11 @@ class OutOfTurn(JournalError):
     """An entry for a turn the session has left (another seat or host moved it on first)."""
 
 
+class NotRecorded(JournalError):
+    """An action the journal (a full disk, a file made read-only) or the shared store could not
+    write: it is not taken, and everything accepted before it is kept."""
+
+
 class StoreLog:
     """A session's events in a store that other processes share; each append names its number."""
 
@@ -382,6 +387,8 @@ class Session:
                 except Conflict:
                     self.refresh()
                     continue
+                except JournalError as exc:
+                    raise NotRecorded(str(exc)) from None
             self._fold = fold
             self.entries.append(entry)
             return fold

@@ -423,7 +423,8 @@ class SeatApp(TtxApp):
             self.clock = f"⏱ {clock_text(timer.left)}{suffix}"
 
     # -- what a seat may do ------------------------------------------------------------
-    def submit(self, order: Order) -> None:
+    def submit(self, order: Order) -> bool:
+        """The team's order, sent under the seat's name; False when the store could not take it (said so)."""
         assert self.exercise is not None
         try:
             self.exercise.session.submit(order, by=self.seat_name)
@@ -431,8 +432,12 @@ class SeatApp(TtxApp):
             self.state = self.exercise.session.state
             raise IllegalOrder(["the facilitator closed this turn's orders before yours arrived;"
                                 " the next turn is open"]) from None
+        except JournalError as exc:
+            self.not_recorded(exc)
+            return False
         self.state = self.exercise.session.state
         self._refresh_screen()
+        return True
 
     def seat(self) -> Audience | None:
         return self.audience

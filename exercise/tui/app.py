@@ -41,6 +41,15 @@ HEADER_SIDES = 18  # the header's columns beside its title: the icon (8) and the
 TURN_SCREEN = "turn"  # the installed turn screen's name
 
 
+def _drop_if_empty(path: Path) -> None:
+    """Remove a journal that was claimed but never written (its session did not start)."""
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size == 0:
+            path.unlink()
+    except OSError:
+        pass
+
+
 def freeze_heap() -> None:
     """Once an exercise is on screen: what is in memory by now stays for the app's life.
 
@@ -172,18 +181,29 @@ class TtxApp(Refusals, App[None]):
     def begin(self, scenario: Scenario, seed: int, players: dict[str, str], mode: str,
               timer_minutes: int, pin: str = "") -> None:
         """Start a new journaled session and show the briefing; only the PIN's salted hash is kept."""
-        from exercise.session import Session, new_journal_path
+        from exercise.files import reason, shown
+        from exercise.session import JournalError, Session, new_journal_path, sessions_dir
         from exercise.tui.exercise import Exercise
         from exercise.tui.pin import hash_pin
 
         if mode == "seats":
             self._begin_seats(scenario, seed, players, timer_minutes, hash_pin(pin) if pin else "")
             return
-        path = new_journal_path(scenario.id)
         settings: dict[str, Any] = {"mode": mode, "timer": timer_minutes}
         if pin:
             settings["pin"] = hash_pin(pin)
-        session = Session.start(scenario, seed, path, players, settings)
+        path = None
+        try:
+            path = new_journal_path(scenario.id)
+            session = Session.start(scenario, seed, path, players, settings)
+        except (JournalError, OSError) as exc:  # the sessions folder cannot be written, a full disk
+            words = str(exc) if isinstance(exc, JournalError) else (
+                f"{shown(exc.filename or sessions_dir())}: cannot create the journal there: {reason(exc)}")
+            if path is not None:
+                _drop_if_empty(path)  # the name claimed for the journal, left empty
+            self.notify(f"{words}. Nothing was started; the setup is as you left it.",
+                        title="The exercise could not start", severity="error", timeout=15)
+            return
         self._forget_turn_screen()
         self.exercise = Exercise(session)
         self.unlocked = True  # the facilitator has just chosen it
@@ -278,8 +298,9 @@ class TtxApp(Refusals, App[None]):
         if (self.exercise is not None and self.state is not None and self.state.outcome is None
                 and not self.exercise.session.deliberating):
             # The facilitator opens the turn: its timer starts, and projectors leave the reveal.
-            self.exercise.session.show("board")
-            self._restart_timer()
+            # Not journaled (a full disk), the turn is shown all the same, and opened next time.
+            if self._journaled(lambda: self.exercise.session.show("board")):  # type: ignore[union-attr]
+                self._restart_timer()
         if self.state is not None and self.state.outcome is not None:
             self._reset_to_home()
             self.push_screen(EndingScreen())
@@ -339,45 +360,77 @@ class TtxApp(Refusals, App[None]):
         if count:
             self.state = self.exercise.session.state
 
-    def submit(self, order: Order) -> None:
-        assert self.exercise is not None
-        self.exercise.session.submit(order)
-        self.state = self.exercise.session.state
+    # Each action is journaled before it is shown. One the journal (or the shared store) cannot
+    # take is refused with one notice and the screen stays as it was: the action returns False
+    # (None for a resolve); everything accepted before it is already in the journal. Refusals
+    # of the exercise itself (IllegalOrder, ValueError) are the screens' to word.
+    def not_recorded(self, exc: Exception) -> None:
+        """The one notice for an action the journal refused; the exercise goes on as it was."""
+        from exercise.session import NotRecorded
 
-    def resolve(self) -> TurnRecord:
+        text = str(exc).rstrip(".")
+        if isinstance(exc, NotRecorded):
+            self.notify(f"{text[:1].upper()}{text[1:]}. Everything accepted before it is safe in the journal: "
+                        "put this right (free some disk space, or bring the store back) and do it again.",
+                        title="Not recorded, so not done", severity="error", timeout=15)
+        else:
+            self.notify(f"{text[:1].upper()}{text[1:]}.", title="Not done", severity="warning", timeout=10)
+
+    def _journaled(self, action: Callable[[], object]) -> bool:
+        from exercise.session import JournalError
+
         assert self.exercise is not None
-        record = self.exercise.session.resolve()
+        try:
+            action()
+        except JournalError as exc:
+            self.not_recorded(exc)
+            if self.exercise.session.state is not self.state:  # orders closed for some teams before it
+                self.state = self.exercise.session.state
+            return False
         self.state = self.exercise.session.state
+        return True
+
+    def submit(self, order: Order) -> bool:
+        assert self.exercise is not None
+        return self._journaled(lambda: self.exercise.session.submit(order))  # type: ignore[union-attr]
+
+    def close_orders(self, teams: list[str]) -> bool:
+        """Orders close with what is in: each of `teams` that has sent nothing passes."""
+        assert self.exercise is not None
+        return self._journaled(lambda: self.exercise.session.close_orders(teams))  # type: ignore[union-attr]
+
+    def resolve(self) -> TurnRecord | None:
+        assert self.exercise is not None
+        if not self._journaled(self.exercise.session.resolve):
+            return None
         self._restart_timer()
-        return record
+        return self.exercise.session.state.records[-1]
 
-    def override(self, target: str, value: Any, reason: str) -> None:
+    def override(self, target: str, value: Any, reason: str) -> bool:
         assert self.exercise is not None
-        self.exercise.session.override(target, value, reason)
-        self.state = self.exercise.session.state
+        return self._journaled(lambda: self.exercise.session.override(target, value, reason))  # type: ignore
 
     def fire_inject(self, inject_id: str | None, *, title: str = "", text: str = "",
-                    to: list[str] | None = None) -> None:
+                    to: list[str] | None = None) -> bool:
         assert self.exercise is not None
-        self.exercise.session.fire_inject(inject_id, title=title, text=text, to=to)
-        self.state = self.exercise.session.state
+        return self._journaled(lambda: self.exercise.session.fire_inject(  # type: ignore[union-attr]
+            inject_id, title=title, text=text, to=to))
 
-    def undo(self) -> None:
+    def undo(self) -> bool:
         assert self.exercise is not None
-        self.exercise.session.undo()
-        self.state = self.exercise.session.state
+        if not self._journaled(self.exercise.session.undo):
+            return False
         self._restart_timer()
+        return True
 
-    def end(self, reason: str, outcome: str | None = None) -> None:
+    def end(self, reason: str, outcome: str | None = None) -> bool:
         assert self.exercise is not None
-        self.exercise.session.end(reason, outcome)
-        self.state = self.exercise.session.state
+        return self._journaled(lambda: self.exercise.session.end(reason, outcome))  # type: ignore[union-attr]
 
-    def set_player(self, team: str, player: str) -> None:
+    def set_player(self, team: str, player: str) -> bool:
         """Hand a team to the computer or back to people (journaled)."""
         assert self.exercise is not None
-        self.exercise.session.set_player(team, player)
-        self.state = self.exercise.session.state
+        return self._journaled(lambda: self.exercise.session.set_player(team, player))  # type: ignore
 
     # -- the turn timer ----------------------------------------------------------------
     # The timer is journaled (session.timer()): it counts deliberation only, survives a
@@ -399,13 +452,14 @@ class TtxApp(Refusals, App[None]):
 
     def timer_extend(self, minutes: int) -> None:
         """Add minutes: to what is left, or, once time is up, from now."""
-        self._journal_timer("extend", minutes)
-        self.time_up_shown = self.time_up_rung = False
+        if self._journal_timer("extend", minutes):
+            self.time_up_shown = self.time_up_rung = False
         self._tick()
 
-    def _journal_timer(self, action: str, minutes: int = 0) -> None:
-        if self.exercise is not None:
-            self.exercise.session.timer_note(action, minutes)
+    def _journal_timer(self, action: str, minutes: int = 0) -> bool:
+        if self.exercise is None:
+            return False
+        return self._journaled(lambda: self.exercise.session.timer_note(action, minutes))  # type: ignore
 
     def watch_state(self, state: State | None) -> None:
         self._update_subtitle()

@@ -149,15 +149,28 @@ class AuthorScreen(Screen):
     @work(thread=True, exclusive=True)
     def fast_forward(self, scenario: Scenario, turn: int, team: str) -> None:
         """The computer plays every team up to the chosen turn (in a worker: it may take a moment)."""
+        from exercise.files import reason, shown
         from exercise.play import controllers_for, session_turn
-        from exercise.session import Session, new_journal_path
+        from exercise.session import JournalError, Session, new_journal_path, sessions_dir
 
         players = {t.id: "computer:doctrine" for t in scenario.teams}
-        session = Session.start(scenario, 1, new_journal_path(scenario.id), players,
-                                {"mode": "facilitator", "timer": 0})
-        controllers = controllers_for(scenario, players)
-        while session.state.outcome is None and session.state.turn < turn:
-            session_turn(session, controllers)
+        session = None
+        try:
+            session = Session.start(scenario, 1, new_journal_path(scenario.id), players,
+                                    {"mode": "facilitator", "timer": 0})
+            controllers = controllers_for(scenario, players)
+            while session.state.outcome is None and session.state.turn < turn:
+                session_turn(session, controllers)
+            if session.state.outcome is None:
+                session.set_player(team, "human")
+        except (JournalError, OSError) as exc:  # the sessions folder cannot be written, a full disk
+            if session is not None:
+                session.close()
+            words = str(exc) if isinstance(exc, JournalError) else (
+                f"{shown(exc.filename or sessions_dir())}: cannot create the journal there: {reason(exc)}")
+            self.app.call_from_thread(self.notify, words, title="The play-test could not start", severity="error",
+                                      timeout=15)
+            return
         self.app.call_from_thread(self._preview, session, team)
 
     def _preview(self, session, team: str) -> None:
@@ -166,8 +179,6 @@ class AuthorScreen(Screen):
 
         if session.state.outcome is not None:
             self.notify(f"The exercise ended before that turn ({session.state.outcome}).", severity="warning")
-        else:
-            session.set_player(team, "human")
         app = self.app
         app.exercise = Exercise(session)  # type: ignore[attr-defined]
         app.state = session.state  # type: ignore[attr-defined]

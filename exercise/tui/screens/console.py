@@ -12,7 +12,6 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from exercise.engine import FACILITATOR, ROOM, Audience, IllegalOrder, Scenario, observe, sees_flag, sees_meter
 from exercise.render import audience_names, fmt_number, open_items
-from exercise.session import JournalError
 from exercise.tui.widgets.tick_list import TickList
 
 
@@ -188,7 +187,8 @@ class ConsoleScreen(ModalScreen[None]):
                         severity="error")
             return
         try:
-            self.app.override(str(target), value, reason)  # type: ignore[attr-defined]
+            if not self.app.override(str(target), value, reason):  # type: ignore[attr-defined]
+                return  # not journaled, and said so
         except ValueError as exc:  # e.g. the exercise is over
             self.notify(sentence(exc), severity="error")
             return
@@ -202,7 +202,8 @@ class ConsoleScreen(ModalScreen[None]):
             self.notify("Choose an inject first.", severity="warning")
             return
         try:
-            self.app.fire_inject(str(inject))  # type: ignore[attr-defined]
+            if not self.app.fire_inject(str(inject)):  # type: ignore[attr-defined]
+                return  # not journaled, and said so
         except ValueError as exc:
             self.notify(sentence(exc), severity="error")
             return
@@ -218,7 +219,8 @@ class ConsoleScreen(ModalScreen[None]):
         text = self.query_one("#adhoc-text", Input).value.strip()
         to = list(self.query_one("#adhoc-to", SelectionList).selected) or None
         try:
-            self.app.fire_inject(None, title=title, text=text, to=to)  # type: ignore[attr-defined]
+            if not self.app.fire_inject(None, title=title, text=text, to=to):  # type: ignore[attr-defined]
+                return  # not journaled, and said so
         except ValueError as exc:
             self.notify(sentence(exc), severity="error")
             return
@@ -266,15 +268,14 @@ class ConsoleScreen(ModalScreen[None]):
         except IllegalOrder as exc:
             self.notify("; ".join(exc.problems), severity="error")
             return
+        if record is None:  # not journaled, and said so
+            return
         self.dismiss(None)
         self.app.push_screen(RevealScreen(record))
 
     def _undo(self) -> None:
-        try:
-            self.app.undo()  # type: ignore[attr-defined]
-        except JournalError as exc:
-            self.notify(sentence(exc), severity="warning")
-            return
+        if not self.app.undo():  # type: ignore[attr-defined]
+            return  # refused (nothing to undo) or not journaled, and said so
         self.notify("The last turn is undone; its orders are back, waiting for the reveal.")
         self.dismiss(None)
         self.app.show_turn()  # type: ignore[attr-defined]
@@ -287,7 +288,8 @@ class ConsoleScreen(ModalScreen[None]):
             return
         outcome = self.query_one("#end-outcome", Select).value
         try:
-            self.app.end(reason, None if outcome is Select.NULL else str(outcome))  # type: ignore[attr-defined]
+            if not self.app.end(reason, None if outcome is Select.NULL else str(outcome)):  # type: ignore
+                return  # not journaled, and said so
         except ValueError as exc:
             self.notify(sentence(exc), severity="error")
             return

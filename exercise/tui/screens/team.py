@@ -339,9 +339,11 @@ class TeamScreen(Screen[bool]):
 
     def _submit(self, order: Order) -> None:
         try:
-            self.app.submit(order)  # type: ignore[attr-defined]
+            submitted = self.app.submit(order)  # type: ignore[attr-defined]
         except IllegalOrder as exc:
             self.notify("; ".join(exc.problems), title="These orders cannot be accepted", severity="error")
+            return
+        if not submitted:  # not journaled, and said so: what is ticked stays, to submit again
             return
         if self.entry_by == "seat":
             self.notify("Your team's orders are in. Anyone at your table can change them until the "

@@ -105,8 +105,9 @@ class TurnScreen(Refusals, Screen):
     def close_orders(self) -> None:
         """Orders close with what is in: the teams of people that sent nothing pass; then the reveal."""
         session = self.exercise.session
-        session.close_orders(t for t in session.waiting_for() if self.exercise.is_human(t))
-        self.app.state = self.exercise.session.state  # type: ignore[attr-defined]
+        people = [t for t in session.waiting_for() if self.exercise.is_human(t)]
+        if not self.app.close_orders(people):  # type: ignore[attr-defined]
+            return
         if self.exercise.session.waiting_for():
             self.notify("The computer is still choosing; press r once it is in.")
             return
@@ -206,9 +207,12 @@ class TurnScreen(Refusals, Screen):
         if self.exercise.is_human(order.team):
             return
         try:
-            self.app.submit(order)  # type: ignore[attr-defined]
+            submitted = self.app.submit(order)  # type: ignore[attr-defined]
         except IllegalOrder:  # the state moved on while it thought (an override): think again
             self.computer_order(order.team, state)
+            return
+        if not submitted:  # not journaled (said in a notice): r asks the computer again
+            self.thinking.discard((order.team, turn, len(state.records)))
 
     # -- order entry -------------------------------------------------------------------
     def _highlighted_team(self) -> str | None:
@@ -302,12 +306,14 @@ class TurnScreen(Refusals, Screen):
                             title="Close orders?", severity="warning", timeout=6)
                 return
             self.close_asked = 0.0
-            self.exercise.session.close_orders(waiting)
+            if not self.app.close_orders(waiting):  # type: ignore[attr-defined]
+                return
             waiting = []
         if waiting:
             scenario = self.app.state.scenario  # type: ignore[attr-defined]
             names = ", ".join(scenario.team_index[t].name for t in waiting)
             self.notify(f"Still waiting for {names}.", severity="warning")
+            self._refresh(self.app.state)  # type: ignore[attr-defined]  # a computer's order not journaled: again
             return
         try:
             record = self.app.resolve()  # type: ignore[attr-defined]
@@ -315,7 +321,8 @@ class TurnScreen(Refusals, Screen):
             self.notify("; ".join(exc.problems) + ". Re-enter those orders.",
                         title="Orders no longer legal after a change", severity="error", timeout=10)
             return
-        self.app.push_screen(RevealScreen(record))
+        if record is not None:  # None: not journaled, and said so
+            self.app.push_screen(RevealScreen(record))
 
     def action_hand_over(self) -> None:
         if self.refusal("hand_over") is not None:  # called other than by its key
@@ -329,6 +336,7 @@ class TurnScreen(Refusals, Screen):
             self.notify(f"{scenario.team_index[team].name} is always played by the computer.")
             return
         player = "human" if not self.exercise.is_human(team) else "computer:doctrine"
-        self.app.set_player(team, player)  # type: ignore[attr-defined]
+        if not self.app.set_player(team, player):  # type: ignore[attr-defined]
+            return
         who = "people" if player == "human" else "the computer"
         self.notify(f"{scenario.team_index[team].name} is now played by {who}.")
