@@ -280,3 +280,42 @@ async def test_a_seat_whose_store_is_away_keeps_its_orders_to_send_again(tmp_pat
             assert [first] == list(app.screen.query_one("#moves").selected)
         await submit_orders(pilot)
         assert "seoul" in app.exercise.session.pending
+
+
+def test_an_sqlite_store_that_fails_refuses_the_action_as_not_recorded(tmp_path):
+    """A database error (here the connection gone; a full disk is the same error) is the store's
+    own StoreError, so the session refuses the action, never a traceback from sqlite3."""
+    from exercise.session import NotRecorded
+
+    store, _ = served(tmp_path)
+    session = Session.open_store(store, "class-1")
+    store._conn.close()
+    with pytest.raises(NotRecorded, match="class.sqlite"):
+        session.submit(Order("seoul", ()))
+    assert {} == dict(session.pending)
+
+
+async def test_the_seats_screen_says_once_that_the_store_is_away_and_refuses_a_new_code(tmp_path):
+    from exercise.seats.store import StoreError
+
+    store, codes = served(tmp_path)
+    app = build_app(["serve", "--store", store.url, "--session", "class-1"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "SeatsScreen" == screen_name(app)
+        shared = app.serve_info.store
+
+        def away(*args, **kwargs):
+            raise StoreError(f"{store.url}: the store cannot be reached")
+
+        for name in ("issue_code", "codes", "seats", "present"):
+            setattr(shared, name, away)
+        await pilot.press("n")  # a new code for the highlighted team
+        await pilot.pause(2.2)  # two looks at the store, every second
+        assert "SeatsScreen" == screen_name(app)
+        titles = [n.title for n in app._notifications]
+        assert 1 == titles.count("Not done: the store is away")
+        assert 1 == titles.count("The session's store could not be read")
+        assert codes["washington"] in str(app.screen.query_one("#seat-link").render())

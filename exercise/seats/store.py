@@ -390,17 +390,25 @@ class SqliteStore(SqlStore):
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:  # one connection: one transaction at a time, whichever thread asks
-            cur = self._conn.cursor()
-            cur.execute("BEGIN IMMEDIATE")
             try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            else:
-                cur.execute("COMMIT")
-            finally:
-                cur.close()
+                cur = self._conn.cursor()
+                cur.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cur
+                except BaseException:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except sqlite3.Error:  # the transaction is already gone (a full disk ends it)
+                        pass
+                    raise
+                else:
+                    cur.execute("COMMIT")
+                finally:
+                    cur.close()
+            except sqlite3.IntegrityError:
+                raise  # a key already taken: the shared SQL turns it into Conflict
+            except sqlite3.Error as exc:  # a full disk, a file made read-only, a lock held too long
+                raise StoreError(f"{self.url}: {' '.join(str(exc).split())}") from None
 
     def _is_duplicate(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError)

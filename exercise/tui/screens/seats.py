@@ -70,7 +70,23 @@ class SeatsScreen(Screen[None]):
         team = self.app.state.scenario.team_index.get(audience)  # type: ignore[attr-defined]
         return team.name if team else audience
 
+    store_away = False  # the store could not be read at the last look (said once, until it is back)
+
     def refresh_seats(self) -> None:
+        """The codes and seats as the store has them; while it is away, what is shown stays, said once."""
+        from exercise.seats.store import StoreError
+
+        try:
+            self._fill()
+        except StoreError as exc:
+            if not self.store_away:
+                self.notify(f"{exc}. The codes shown still work once it is back.",
+                            title="The session's store could not be read", severity="error", timeout=10)
+            self.store_away = True
+            return
+        self.store_away = False
+
+    def _fill(self) -> None:
         from exercise.seats.serve import ensure_codes
 
         store = self._store
@@ -127,7 +143,8 @@ class SeatsScreen(Screen[None]):
         audience = self._highlighted("#seat-codes")
         if audience is None:
             return
-        self._store.issue_code(self._session_id, audience)
+        if not self._in_store(lambda: self._store.issue_code(self._session_id, audience)):
+            return
         self.notify(f"{self._label(audience)} has a new code; seats that used the old one go back to the join "
                     "screen.", title="New code")
         self.refresh_seats()
@@ -137,9 +154,22 @@ class SeatsScreen(Screen[None]):
         if seat is None:
             self.notify("No seat has joined yet.")
             return
-        self._store.drop_seat(seat)
+        if not self._in_store(lambda: self._store.drop_seat(seat)):
+            return
         self.notify("The seat goes back to the join screen within two seconds.", title="Seat dropped")
         self.refresh_seats()
+
+    def _in_store(self, change) -> bool:
+        """Make a change in the store; False, said in a notice, when the store cannot take it."""
+        from exercise.seats.store import StoreError
+
+        try:
+            change()
+        except StoreError as exc:
+            self.notify(f"{exc}. Nothing was changed.", title="Not done: the store is away", severity="error",
+                        timeout=10)
+            return False
+        return True
 
     def action_back(self) -> None:
         self.dismiss()
