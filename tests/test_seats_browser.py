@@ -132,6 +132,7 @@ def test_a_student_joins_from_a_link_in_a_browser_and_her_order_reaches_the_stor
                 shows("Your moves", "Your team's orders: not sent yet.")
 
                 page.keyboard.press("Space")  # tick the first move: a pass would be asked about first
+                shows("Your orders (1 of")  # as a student does: sees the tick, then sends
                 page.keyboard.press("Control+s")
                 text = shows("Your team's orders: ✓ in, sent by Ana")
                 page.screenshot(path=str(SCREENSHOT))
