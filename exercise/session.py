@@ -25,13 +25,14 @@ from exercise.journal import (  # noqa: F401  (re-exported: the session API)
     JournalRead,
     SessionInfo,
     _now,
-    list_sessions,
+    _why,
     new_journal_path,
     private_dir,
     write_private,
     read_journal,
     sessions_dir,
 )
+from exercise.journal import list_sessions as _listed
 from exercise.files import reason, shown
 from exercise.entries import (  # noqa: F401  (order_to_json/from_json re-exported)
     End,
@@ -57,6 +58,7 @@ from exercise.engine import (
     IllegalOrder,
     Order,
     Scenario,
+    ScenarioError,
     State,
     TurnRecord,
     check_order,
@@ -589,6 +591,66 @@ class Session:
     def undo(self) -> None:
         """Undo the last resolved turn: back to its orders, as they were before the reveal."""
         self._record(Undo(self.state.turn, _now()))
+
+
+# Whether a journal in progress replays, by its path, size and time of change (it changes only by
+# growing): the home screen lists the sessions each time it is shown, and replays only what is new.
+_REPLAYS: dict[tuple[str, int, int], str] = {}
+
+
+def list_sessions() -> list[SessionInfo]:
+    """Journals in the sessions folder, newest first. One that cannot be read, or one in progress
+    whose entries read but do not replay on its scenario (a player for an unknown team, an order
+    for a move it does not have), is listed as damaged, with why: `ttx resume` passes over it.
+
+    A journal whose scenario file is missing or has changed is not damaged: resuming it says
+    what to do (name the file, or --force).
+    """
+    return replaying(_listed())
+
+
+def replaying(sessions: Iterable[SessionInfo]) -> list[SessionInfo]:
+    """The listed sessions, each one in progress that does not replay marked damaged (see list_sessions)."""
+    scenarios: dict[str, Any] = {}
+    out = []
+    for info in sessions:
+        if not info.damaged and not info.over:
+            why = _does_not_replay(info.path, scenarios)
+            if why:
+                info = info._replace(damaged=why)
+        out.append(info)
+    return out
+
+
+def _does_not_replay(path: Path, scenarios: dict[str, Any]) -> str:
+    """Why the journal's entries do not replay on its scenario, or "" (also when its scenario cannot be had)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    key = (str(path), info.st_size, info.st_mtime_ns)
+    if key in _REPLAYS:
+        return _REPLAYS[key]
+    where = shown(path)
+    try:
+        read = read_journal(path)
+        entries = _entries(read.events, where, read.lines)
+        start = read.events[0]
+        named = repr(sorted((k, str(start.get(k))) for k in ("scenario", "scenario_path", "scenario_hash", "variant")))
+        if named not in scenarios:
+            try:
+                scenarios[named] = _scenario_of(start, None, False, where)
+            except (JournalError, ScenarioError, OSError):
+                scenarios[named] = None  # resuming it says what is wrong with the scenario
+        scenario = scenarios[named]
+        if scenario is None:
+            return ""
+        Session._from_entries(scenario, None, entries, where, read.lines)
+        why = ""
+    except JournalError as exc:
+        why = _why(str(exc), path)
+    _REPLAYS[key] = why
+    return why
 
 
 def _entries(events: Iterable[Mapping[str, Any]], where: str, lines: tuple[int, ...] = ()) -> list[Entry]:

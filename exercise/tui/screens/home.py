@@ -76,8 +76,13 @@ class HomeScreen(Screen):
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_columns("Scenario", "Turn", "Status", "Last played", "Journal")
+        sessions = list_sessions()[:50]
+        if any(not i.over and not i.damaged for i in sessions):
+            from exercise.session import replaying  # the engine, only when a session in progress must replay
+
+            sessions = replaying(sessions)
         # In progress first, then finished, then damaged (Enter on one says why it cannot be resumed); newest first.
-        for info in sorted(list_sessions()[:50], key=lambda i: (bool(i.damaged), i.over)):
+        for info in sorted(sessions, key=lambda i: (bool(i.damaged), i.over)):
             status = "damaged" if info.damaged else "finished" if info.over else "in progress"
             table.add_row(Text(info.scenario), str(info.turn) if not info.damaged else "?", status,  # as written,
                           Text(info.last_played.replace("T", " ")[:16]), Text(shown(info.path.name)),  # not markup
