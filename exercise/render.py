@@ -270,7 +270,9 @@ def event_detail(scenario: Scenario, event: Event) -> str:
             return missed_words(scenario, event.cause.id)
         if event.trigger == "deadline":
             clock = next((c for c in scenario.clocks if c.deadline == event.cause.id), None)
-            return f"because {clock.label} ran out" if clock is not None else "because a deadline passed"
+            if clock is None or clock.id in event.unseen:  # a clock this audience may not see
+                return "because a deadline passed"
+            return f"because {clock.label} ran out"
         if event.trigger == "triggered":
             return because(scenario, event) or "triggered"
         if event.trigger == "scheduled":

@@ -309,3 +309,25 @@ def test_a_clock_started_by_a_secret_move_is_shown_only_to_those_who_know_the_mo
         seen = observe(state, audience)
         assert "quiet_clock" not in seen.values  # its turns left would tell the secret move was played
         assert not [e for e in seen.events if e.kind == "clock"]
+
+
+def test_a_deadline_inject_never_names_a_clock_its_reader_may_not_see(tmp_path):
+    """Red and the room read that a deadline passed; only Blue, who sees the clock, reads its name."""
+    text = PATH.read_text(encoding="utf-8").replace(
+        'deadline = "ultimatum_expires"', 'deadline = "ultimatum_expires"\nvisible_to = ["blue"]', 1)
+    path = tmp_path / "secret_clock.toml"
+    path.write_text(text, encoding="utf-8")
+    secret = load_scenario(path)
+    state = initial_state(secret, 1)
+    state, _ = play(state, blue=["blue_ultimatum"])
+    state, _ = play(state)
+    state, _ = play(state)
+    deadline = [e for e in state.pending if e.kind == "inject" and e.trigger == "deadline"]
+    assert len(deadline) == 1
+    for audience, words in ((BLUE, "because Blue's ultimatum ran out"), (RED, "because a deadline passed"),
+                            (ROOM, "because a deadline passed")):
+        seen = project_events(secret, audience, deadline)
+        line = " ".join(event_line(secret, e) for e in seen)
+        assert words in line
+        if audience != BLUE:
+            assert "ultimatum" not in line.lower().replace("the ultimatum has run out", "")

@@ -216,6 +216,12 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
         # The condition stays, with what the audience may not see named: its words say the
         # rest and put "something not shown" for those parts.
         changes["unseen"] = frozenset(n for n in names if not knows_names(scenario, audience, (n,)))
+    if event.kind == "inject" and event.trigger == "deadline":
+        # The clock whose deadline it was is named in the inject's words ("because … ran out"):
+        # an audience that may not see the clock reads only that a deadline passed.
+        clock = next((c for c in scenario.clocks if c.deadline == event.cause.id), None)
+        if clock is not None and not knows_names(scenario, audience, (clock.id,)):
+            changes["unseen"] = frozenset({clock.id})
     if event.chance is not None and event.kind != "draw" and not knows_names(scenario, audience,
                                                                              _chance_names(scenario, event)):
         # a probability computed from what the audience may not see would tell it
