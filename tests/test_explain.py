@@ -304,3 +304,17 @@ def test_the_explanations_module_imports_no_shell():
            "('textual', 'rich') or m.startswith(('exercise.render', 'exercise.tui'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "[]" == result.stdout.strip()
+
+
+def test_a_move_not_available_says_what_it_requires_in_words_not_condition_code():
+    """A move with `requires` and no `requires_text`: the team reads the condition in words."""
+    from conftest import FIXTURES
+    from exercise.engine import initial_state, load_scenario
+    from exercise.engine.state import move_status
+
+    scenario = load_scenario(FIXTURES / "opening.toml")
+    move = scenario.move_index["offer_reactors"]
+    assert move.requires is not None and not move.requires_text
+    why = dict((m.id, w) for m, w in move_status(initial_state(scenario, 1), move.team))["offer_reactors"]
+    assert why == "requires: Talks open"
+    assert move.requires.source not in why

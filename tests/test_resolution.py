@@ -177,11 +177,11 @@ def test_requires_is_not_checked_again_when_the_move_executes():
 
 
 def test_requires_text_says_in_plain_words_why_a_move_is_unavailable():
-    """`requires_text`: "why the move is unavailable, in plain words"; by default "the condition"."""
+    """`requires_text`: "why the move is unavailable, in plain words"; by default the condition in words."""
     sc = scenario(move("worded", requires='"f"', requires_text='"F must hold first."') + move("bare", requires='"g"'))
     status = {m.id: why for m, why in move_status(initial_state(sc, 1), "a")}
     assert "F must hold first." == status["worded"]
-    assert "requires g" == status["bare"]
+    assert "requires: G" == status["bare"]  # the fact's label, not the condition's code
 
 
 # -- effects --------------------------------------------------------------------------

@@ -433,7 +433,15 @@ def _why_not(state: State, move: Move, history: History) -> str | None:
         if wait > 0:
             return f"cooling down: available again in {wait} turn{'s' if wait > 1 else ''}"
     if move.requires is not None and not move.requires.evaluate(state):
-        return move.requires_text or f"requires {move.requires.source}"
+        if move.requires_text:
+            return move.requires_text
+        # In words, from the condition's tree, as the team may see it (never condition code).
+        from exercise.engine.audience import Audience, knows_names
+        from exercise.engine.explain import explain
+
+        team = Audience.of(move.team)
+        return "requires: " + explain(move.requires, state.scenario,
+                                      lambda names: knows_names(state.scenario, team, names))
     return None
 
 
