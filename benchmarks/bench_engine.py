@@ -34,38 +34,52 @@ def play(scenario, seed: int, bot: RandomPlayer) -> str:
     return play_out(initial_state(scenario, seed), {t.id: bot for t in scenario.teams}, seed).outcome
 
 
-def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "scenarios" / "sequencing_2018.toml"
-    python = sys.executable
-    script = Path(python).parent / "ttx"  # the command a user runs, when installed
-    ttx = [str(script)] if script.exists() else [python, "-m", "exercise"]
+def ttx_command() -> list[str]:
+    """The command a user runs: the installed `ttx` script, else `python -m exercise`."""
+    script = Path(sys.executable).parent / "ttx"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "exercise"]
 
-    print(f"scenario: {path}")
-    runs = 21
+
+def check_times(path: Path, runs: int = 21) -> tuple[float, float]:
+    """Median seconds of `python -c 'import attrs, tomli'` and of `ttx check PATH`, interleaved."""
+    ttx = ttx_command()
     base_times, check_times = [], []
     timed([*ttx, "check", str(path)])  # warm-up: compiled-module caches written
     for _ in range(runs):  # interleaved, so that a busy moment weighs on both alike
-        base_times.append(timed([python, "-c", "import attrs, tomli"]))
+        base_times.append(timed([sys.executable, "-c", "import attrs, tomli"]))
         check_times.append(timed([*ttx, "check", str(path)]))
-    baseline, check = statistics.median(base_times), statistics.median(check_times)
-    print(f"python -c 'import attrs, tomli' : {baseline * 1000:7.1f} ms (median of {runs}, interleaved)")
-    print(f"{' '.join(Path(c).name for c in ttx)} check {path.name:<14}: {check * 1000:7.1f} ms (median of {runs}, interleaved)")
-    print(f"  ratio check / bare import     : {check / baseline:7.2f}x   (goal: at most 2x)")
+    return statistics.median(base_times), statistics.median(check_times)
 
+
+def games_per_second(path: Path, seconds: float = 3.0) -> tuple[float, int, float]:
+    """Random headless games a second on one core: the rate, the games played and the time taken."""
     scenario = load_scenario(path)
     bot = RandomPlayer(scenario)
     for seed in range(20):  # warm-up
         play(scenario, seed, bot)
     games = 0
-    turns = 0
     start = time.perf_counter()
-    while time.perf_counter() - start < 3.0:
-        state_outcome = play(scenario, games, bot)
+    while time.perf_counter() - start < seconds:
+        play(scenario, games, bot)
         games += 1
     elapsed = time.perf_counter() - start
-    print(f"random headless games           : {games / elapsed:7.0f} games/s on one core "
+    return games / elapsed, games, elapsed
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "scenarios" / "sequencing_2018.toml"
+    ttx = ttx_command()
+
+    print(f"scenario: {path}")
+    runs = 21
+    baseline, check = check_times(path, runs)
+    print(f"python -c 'import attrs, tomli' : {baseline * 1000:7.1f} ms (median of {runs}, interleaved)")
+    print(f"{' '.join(Path(c).name for c in ttx)} check {path.name:<14}: {check * 1000:7.1f} ms (median of {runs}, interleaved)")
+    print(f"  ratio check / bare import     : {check / baseline:7.2f}x   (goal: at most 2x)")
+
+    rate, games, elapsed = games_per_second(path)
+    print(f"random headless games           : {rate:7.0f} games/s on one core "
           f"({games} games in {elapsed:.1f} s; goal: at least 1,000)")
-    del state_outcome, turns
 
 
 if __name__ == "__main__":

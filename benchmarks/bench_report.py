@@ -20,7 +20,9 @@ from exercise.report import build, markdown, to_html  # noqa: E402
 from exercise.session import Session  # noqa: E402
 
 
-def main() -> None:
+def report_times() -> dict[str, float]:
+    """Seconds to build and render a finished flagship game's report: without decisive moments
+    (`plain`), with them for the facilitator (`full`) and for the room (`room`); `turns` played."""
     with tempfile.TemporaryDirectory() as folder:
         journal = Path(folder) / "game.jsonl"
         import contextlib
@@ -41,8 +43,14 @@ def main() -> None:
         data = build(session, audience=ROOM)
         markdown(data), to_html(data)
         room = time.perf_counter() - start
+    return {"plain": plain, "full": full, "room": room, "turns": len(session.records)}
+
+
+def main() -> None:
+    times = report_times()
+    plain, full, room, turns = times["plain"], times["full"], times["room"], times["turns"]
     print(f"report without decisive moments : {plain:6.2f} s")
-    print(f"full report (100 replays a turn): {full:6.2f} s over {len(session.records)} turns "
+    print(f"full report (100 replays a turn): {full:6.2f} s over {turns} turns "
           f"({full / max(plain, 1e-9):.0f}x; goal: under 10 s)")
     print(f"the room's version (replays from what the room could know): {room:6.2f} s")
 

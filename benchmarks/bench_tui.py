@@ -93,15 +93,19 @@ def timed(code: str) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    runs = 15
+def first_frames(runs: int = 15) -> tuple[float, float]:
+    """Median seconds to the first frame of a minimal Textual app and of ttx's home screen, interleaved."""
     minimal_times, home_times = [], []
     timed(MINIMAL), timed(HOME)  # warm-up: compiled-module caches written
     for _ in range(runs):  # interleaved, so that a busy moment weighs on both alike
         minimal_times.append(timed(MINIMAL))
         home_times.append(timed(HOME))
-    minimal = statistics.median(minimal_times)
-    home = statistics.median(home_times)
+    return statistics.median(minimal_times), statistics.median(home_times)
+
+
+def main() -> None:
+    runs = 15
+    minimal, home = first_frames(runs)
     print(f"minimal Textual app, first frame : {minimal * 1000:7.0f} ms (median of {runs}, interleaved)")
     print(f"ttx home screen, first frame     : {home * 1000:7.0f} ms (median of {runs}, interleaved)")
     print(f"  ratio home / minimal           : {home / minimal:7.2f}x   (goal: at most 1.5x)")
