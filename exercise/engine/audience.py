@@ -504,9 +504,9 @@ def contingency_options(state: State, team: str) -> tuple:
             hidden = move.requires is not None and not knows_names(scenario, me, move.requires.names)
             if hidden:
                 probe = attrs.evolve(move, requires=None)
-                if _why_not(state, probe, state.history) is not None:
+                if _why_not(state, probe, state.history, words=False) is not None:
                     continue
-            elif _why_not(state, move, state.history) is not None:
+            elif _why_not(state, move, state.history, words=False) is not None:
                 continue
             out.append(move)
     return tuple(out)

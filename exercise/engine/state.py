@@ -422,7 +422,8 @@ def move_status(state: State, team: str) -> list[tuple[Move, str | None]]:
     return out
 
 
-def _why_not(state: State, move: Move, history: History) -> str | None:
+def _why_not(state: State, move: Move, history: History, *, words: bool = True) -> str | None:
+    """Why the move cannot be played now, or None; `words=False` when only whether matters (no explaining)."""
     if state.outcome is not None:
         return "the exercise is over"
     played = history.count.get(move.id, 0)
@@ -433,8 +434,8 @@ def _why_not(state: State, move: Move, history: History) -> str | None:
         if wait > 0:
             return f"cooling down: available again in {wait} turn{'s' if wait > 1 else ''}"
     if move.requires is not None and not move.requires.evaluate(state):
-        if move.requires_text:
-            return move.requires_text
+        if move.requires_text or not words:
+            return move.requires_text or "requires"
         # In words, from the condition's tree, as the team may see it (never condition code).
         from exercise.engine.audience import Audience, knows_names
         from exercise.engine.explain import explain
@@ -451,7 +452,7 @@ def legal_moves(state: State, team: str) -> tuple[Move, ...]:
     return tuple(
         move
         for move in state.scenario.moves_by_team.get(team, ())
-        if _why_not(state, move, history) is None
+        if _why_not(state, move, history, words=False) is None
     )
 
 
