@@ -13,7 +13,8 @@ from textual.widgets import Select
 from conftest import MINI
 from exercise.cli import build_app
 from exercise.engine import FACILITATOR, ROOM, Order
-from tui_helpers import settle, submit_orders, tick_moves
+from tui_helpers import screen_name as name
+from tui_helpers import settle, submit_orders, tick_moves, to_turn
 
 SIZE = (100, 32)
 
@@ -23,24 +24,10 @@ def ttx_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
 
 
-def name(app) -> str:
-    return type(app.screen).__name__
-
-
-async def to_turn(pilot, mode: str = "facilitator") -> None:
-    await settle(pilot)
-    pilot.app.screen.query_one("#mode", Select).value = mode
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert name(pilot.app) == "TurnScreen"
-
-
 async def test_the_dashboard_opens_again_as_the_same_screen_and_never_with_the_full_view_left_on() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
-        await to_turn(pilot)
+        await to_turn(pilot, "facilitator")
         await pilot.press("f3")
         await settle(pilot)
         dashboard = app.screen
@@ -59,7 +46,7 @@ async def test_the_dashboard_opens_again_as_the_same_screen_and_never_with_the_f
 async def test_a_kept_dashboard_shows_the_turn_it_is_opened_in() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
-        await to_turn(pilot)
+        await to_turn(pilot, "facilitator")
         await pilot.press("f3")
         await settle(pilot)
         await pilot.press("escape")
@@ -79,7 +66,7 @@ async def test_a_kept_dashboard_shows_the_turn_it_is_opened_in() -> None:
 async def test_a_kept_team_screen_opens_again_from_the_order_in_force_not_from_cancelled_ticks() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
-        await to_turn(pilot)
+        await to_turn(pilot, "facilitator")
         await pilot.press("enter")
         await settle(pilot)
         screen, team = app.screen, app.screen.team_id
@@ -105,7 +92,7 @@ async def test_a_kept_team_screen_opens_again_from_the_order_in_force_not_from_c
 async def test_a_kept_console_opens_again_empty_and_shows_the_values_of_now() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
-        await to_turn(pilot)
+        await to_turn(pilot, "facilitator")
         await pilot.press("f2")
         await settle(pilot)
         console = app.screen
@@ -127,7 +114,7 @@ async def test_a_kept_console_opens_again_empty_and_shows_the_values_of_now() ->
 async def test_a_new_exercise_builds_its_screens_afresh() -> None:
     app = build_app(["play", str(MINI), "--seed", "3"])
     async with app.run_test(size=SIZE) as pilot:
-        await to_turn(pilot)
+        await to_turn(pilot, "facilitator")
         await pilot.press("f3")
         await settle(pilot)
         old = app.screen

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Select
 
 from conftest import MINI
 from exercise.cli import build_app
 from exercise.engine import Order, OrderedMove
 from exercise.session import Session
-from tui_helpers import notices, settle, submit_orders, tick_moves
+from tui_helpers import notices, settle, submit_orders, tick_moves, to_turn
+from tui_helpers import screen_name as name
 
 SIZE = (100, 32)
 
@@ -17,21 +17,6 @@ SIZE = (100, 32)
 @pytest.fixture(autouse=True)
 def ttx_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TTX_HOME", str(tmp_path / "home"))
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
-
-
-async def to_turn(pilot, mode: str = "hotseat") -> None:
-    await settle(pilot)
-    if mode != "hotseat":
-        pilot.app.screen.query_one("#mode", Select).value = mode
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert name(pilot.app) == "TurnScreen"
 
 
 async def test_the_curtain_opens_with_a_deliberate_key_and_a_stray_enter_ticks_nothing() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Markdown, SelectionList, Static
+from textual.widgets import Button, DataTable, Markdown, Select, SelectionList, Static
 
 
 def screen_text(app) -> str:
@@ -73,3 +73,19 @@ async def submit_orders(pilot) -> None:
     if type(pilot.app.screen).__name__ == "ConfirmScreen":
         await pilot.press("y")
         await settle(pilot)
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+async def to_turn(pilot, mode: str = "hotseat") -> None:
+    """From the setup screen to turn 1's turn screen, in `mode` (hotseat, facilitator, solo)."""
+    await settle(pilot)
+    if mode != "hotseat":
+        pilot.app.screen.query_one("#mode", Select).value = mode
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen_name(pilot.app) == "TurnScreen"
