@@ -33,6 +33,7 @@ class RandomPlayer:
         # Each team's list is made when the team first plays: a player made for one team of many
         # would otherwise build every team's list, teams × moves of them before the first turn.
         self._others: dict[str, list[str]] = {}
+        self._reasons: dict[str, ReasonPart] = {}  # the same words for a move every time it is picked
 
     def others(self, team: str) -> list[str]:
         """The public moves of the other teams, which a move of `team` may be contingent on."""
@@ -54,7 +55,18 @@ class RandomPlayer:
                 contingent = (rng.choice(others),)
             moves.append(OrderedMove(move.id, contingent))
         if not picked:
-            secrets = {m.id for m in self.scenario.moves_by_team.get(view.team, ()) if m.secret}
-            return Order(view.team, (), reason=(ReasonPart("random legal choice: nothing", moves=secrets),))
-        parts = tuple(ReasonPart(f"random legal choice: “{m.label}”", moves={m.id}) for m in picked)
-        return Order(view.team, tuple(moves), reason=parts)
+            return Order(view.team, (), reason=(self._reason(view.team, None),))
+        return Order(view.team, tuple(moves), reason=tuple(self._reason(view.team, m) for m in picked))
+
+    def _reason(self, team: str, move) -> ReasonPart:
+        """Why it picked `move` (None: nothing), made once: a reason is immutable."""
+        key = move.id if move is not None else f"{team}/"
+        found = self._reasons.get(key)
+        if found is None:
+            if move is None:
+                secrets = {m.id for m in self.scenario.moves_by_team.get(team, ()) if m.secret}
+                found = ReasonPart("random legal choice: nothing", moves=secrets)
+            else:
+                found = ReasonPart(f"random legal choice: “{move.label}”", moves={move.id})
+            self._reasons[key] = found
+        return found

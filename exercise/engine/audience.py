@@ -47,12 +47,16 @@ class Audience:
 
     @classmethod
     def of(cls, team: str) -> Audience:
-        return cls("team", team)
+        found = _TEAM_AUDIENCES.get(team)
+        if found is None:
+            found = _TEAM_AUDIENCES[team] = cls("team", team)
+        return found
 
     def __str__(self) -> str:
         return self.team if self.kind == "team" and self.team else self.kind
 
 
+_TEAM_AUDIENCES: dict[str, Audience] = {}
 ROOM = Audience("room")
 FACILITATOR = Audience("facilitator")
 
@@ -394,6 +398,14 @@ def observe(state: State, audience: Audience, history: bool = True) -> Observati
     out: less to know, for a player that decides from the present alone, and much less to compute.
     """
     scenario = state.scenario
+    if not history and audience.kind == "team" and audience.team in scenario.visible_meters:
+        team = audience.team
+        meters = state.meters
+        return Observation(
+            audience, state.turn, MappingProxyType({m: meters[m] for m in scenario.visible_meters[team]}),
+            state.flags & scenario.visible_flags[team], (), frozenset(), (), (), state.outcome,
+            legal_moves(state, team), _values_seen(state, audience),
+        )
     if not history:
         return Observation(
             audience=audience, turn=state.turn,
@@ -434,7 +446,12 @@ def _values_seen(state: State, audience: Audience) -> Mapping[str, float]:
     if not state.values:
         return state.values
     scenario = state.scenario
-    return MappingProxyType({k: v for k, v in state.values.items() if sees_value(scenario, audience, k)})
+    key = ("values hidden", audience)
+    hidden = scenario.derived.get(key)
+    if hidden is None:
+        hidden = scenario.derived[key] = frozenset(name for name in (*scenario.estimate_index, *scenario.clock_index)
+                                                   if not sees_value(scenario, audience, name))
+    return MappingProxyType({k: v for k, v in state.values.items() if k not in hidden})
 
 
 def view(state: State, team: str, history: bool = True) -> Observation:

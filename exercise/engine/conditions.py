@@ -673,6 +673,12 @@ def _and(node: And) -> Evaluator:
     if len(fns) == 2:
         a, b = fns
         return lambda s: a(s) and b(s)
+    if len(fns) == 3:
+        a, b, c = fns
+        return lambda s: bool(a(s) and b(s) and c(s))
+    if len(fns) == 4:
+        a, b, c, d = fns
+        return lambda s: bool(a(s) and b(s) and c(s) and d(s))
     return lambda s: all(f(s) for f in fns)
 
 
@@ -681,6 +687,12 @@ def _or(node: Or) -> Evaluator:
     if len(fns) == 2:
         a, b = fns
         return lambda s: a(s) or b(s)
+    if len(fns) == 3:
+        a, b, c = fns
+        return lambda s: bool(a(s) or b(s) or c(s))
+    if len(fns) == 4:
+        a, b, c, d = fns
+        return lambda s: bool(a(s) or b(s) or c(s) or d(s))
     return lambda s: any(f(s) for f in fns)
 
 

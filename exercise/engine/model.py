@@ -385,6 +385,8 @@ class Scenario:
     visible_flags: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
     # turn -> the injects that may fire by themselves at its start, in file order
     injects_by_turn: Mapping[int, tuple[Inject, ...]] = attrs.field(init=False, eq=False, repr=False)
+    # tables the engine works out from the scenario the first time it needs them (see audience.py)
+    derived: dict = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
@@ -416,6 +418,7 @@ class Scenario:
             t.id: frozenset(f.id for f in self.flags if f.visible_to is None or t.id in f.visible_to)
             for t in self.teams
         }))
+        set_(self, "derived", {})
         set_(self, "injects_by_turn", _readonly({
             turn: tuple(i for i in self.injects if i.turn == turn or (i.turn is None and i.when is not None))
             for turn in range(1, self.turns + 1)

@@ -192,7 +192,8 @@ class History:
         fired = dict(self.fired)
         for id_ in ids:
             fired[id_] = fired.get(id_, 0) + 1
-        return attrs.evolve(self, fired=MappingProxyType(fired))
+        return History(self.plays, self.first, self.last, self.count, self.turns, self.succeeded,
+                       MappingProxyType(fired))
 
 
 @attrs.frozen
@@ -226,6 +227,9 @@ class State:
     due: tuple[tuple[str, str], ...] = ()  # (inject id, "missed" or "deadline"): contingency and deadline injects to fire at the start of the next turn
     values: Mapping[str, float] = EMPTY  # estimates and clocks (turns left) as conditions read them
     clocks: tuple[tuple[str, int, str], ...] = ()  # (clock id, last turn, "running"/"stopped"/"expired")
+    # What is worked out once per state and asked for many times (each team's legal moves): a
+    # state never changes, so neither does what is derived from it. Not copied by attrs.evolve.
+    memo: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
 
 class _Working:
@@ -250,24 +254,26 @@ class _Working:
             if after != before:
                 self.meters[meter_id] = after
                 changes.append(Change("meter", meter_id, before, after))
-        for flag in sorted(effects.set):
-            if flag not in self.flags:
-                self.flags.add(flag)
-                changes.append(Change("flag", flag, False, True))
-        for flag in sorted(effects.clear):
-            if flag in self.flags:
-                self.flags.discard(flag)
-                changes.append(Change("flag", flag, True, False))
+        if effects.set:
+            for flag in sorted(effects.set):
+                if flag not in self.flags:
+                    self.flags.add(flag)
+                    changes.append(Change("flag", flag, False, True))
+        if effects.clear:
+            for flag in sorted(effects.clear):
+                if flag in self.flags:
+                    self.flags.discard(flag)
+                    changes.append(Change("flag", flag, True, False))
         return tuple(changes)
 
     def freeze(self, state: State, **changes: Any) -> State:
-        return attrs.evolve(
-            state,
-            meters=MappingProxyType(self.meters),
-            flags=frozenset(self.flags),
-            history=self.history,
-            **changes,
-        )
+        """The new frozen state: `state` with this working copy's meters, flags and history, and `changes`."""
+        fields = {"seed": state.seed, "turn": state.turn, "pending": state.pending, "records": state.records,
+                  "outcome": state.outcome, "draws": state.draws, "awaiting": state.awaiting, "due": state.due,
+                  "values": state.values, "clocks": state.clocks}
+        fields.update(changes)
+        return State(state.scenario, meters=MappingProxyType(self.meters), flags=frozenset(self.flags),
+                     history=self.history, **fields)
 
 
 def initial_state(scenario: Scenario, seed: int, draws: int = 2) -> State:
@@ -317,26 +323,30 @@ def estimate_roll(seed: int, estimate: str, turn: int) -> float:
 
 def _values(state: State) -> Mapping[str, float]:
     """Estimates and clocks as they stand at the start of the state's turn."""
-    scenario = state.scenario
+    return _values_of(state.scenario, state.seed, state.turn, state.meters, state.records, state.clocks)
+
+
+def _values_of(scenario: Scenario, seed: int, turn: int, meters: Mapping[str, float],
+               records: tuple[TurnRecord, ...], clocks: tuple[tuple[str, int, str], ...]) -> Mapping[str, float]:
     values: dict[str, float] = {}
     for estimate in scenario.estimates:
         meter = scenario.meter_index[estimate.of]
-        then = state.turn - estimate.lag  # the turn whose start it reads (its injects delivered)
-        true = state.meters[estimate.of]
+        then = turn - estimate.lag  # the turn whose start it reads (its injects delivered)
+        true = meters[estimate.of]
         if estimate.lag:
             # the first recorded turn from then on (a computer player's what-if state may hold
             # only some of the records); none: the value now
-            for record in state.records:
+            for record in records:
                 if record.turn >= then:
                     true = record.meters_before[estimate.of]
                     break
-        spread = state.meters[estimate.noise_meter] if estimate.noise_meter else estimate.noise
-        noisy = true + estimate.bias + max(spread, 0) * estimate_roll(state.seed, estimate.id, state.turn)
+        spread = meters[estimate.noise_meter] if estimate.noise_meter else estimate.noise
+        noisy = true + estimate.bias + max(spread, 0) * estimate_roll(seed, estimate.id, turn)
         values[estimate.id] = float(round(meter.clamp(noisy)))
-    running = {c: last for c, last, status in state.clocks if status == "running"}
+    running = {c: last for c, last, status in clocks if status == "running"}
     for clock in scenario.clocks:
         last = running.get(clock.id)
-        values[clock.id] = last - state.turn + 1 if last is not None else 0
+        values[clock.id] = last - turn + 1 if last is not None else 0
     return MappingProxyType(values)
 
 
@@ -355,43 +365,50 @@ def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], trigge
 def _start_turn(state: State) -> State:
     """Step 1: estimates and clocks read anew; scheduled injects for this turn, triggered
     injects that now hold, and the contingency and deadline injects due."""
-    scenario = state.scenario
-    if scenario.estimates or scenario.clocks:
-        state = attrs.evolve(state, values=_values(state))
-    candidates = scenario.injects_by_turn.get(state.turn, ())
-    if not candidates and not state.due:
-        return state
     work = _Working(state)
+    events, awaiting = _open_turn(work, state.seed, state.records, state.clocks, state.due, state.awaiting)
+    return work.freeze(state, values=work.values, pending=state.pending + events, awaiting=awaiting, due=())
+
+
+def _open_turn(work: _Working, seed: int, records: tuple[TurnRecord, ...], clocks: tuple[tuple[str, int, str], ...],
+               due: tuple[tuple[str, str], ...], awaiting_now: tuple[tuple[str, int], ...]
+               ) -> tuple[tuple[Event, ...], tuple[tuple[str, int], ...]]:
+    """Step 1 on a working state already at its new turn: its events and the expected actions awaited."""
+    scenario = work.scenario
+    turn = work.turn
+    if scenario.estimates or scenario.clocks:
+        work.values = _values_of(scenario, seed, turn, work.meters, records, clocks)
+    candidates = scenario.injects_by_turn.get(turn, ())
+    if not candidates and not due:
+        return (), awaiting_now
     events = []
-    awaiting = list(state.awaiting)
-    for inject_id, trigger in state.due:  # injects of expected actions missed and clocks run out last turn
+    awaiting = list(awaiting_now)
+    for inject_id, trigger in due:  # injects of expected actions missed and clocks run out last turn
         inject = scenario.inject_index[inject_id]
-        events.append(_inject_event(inject, state.turn, work.apply(inject.effects), trigger))
+        events.append(_inject_event(inject, turn, work.apply(inject.effects), trigger))
         work.history = work.history.with_fired([inject.id])
-        awaiting += _expecting(inject, state.turn)
+        awaiting += _expecting(inject, turn)
     for inject in candidates:
         if inject.id in work.history.fired:
             continue
         if inject.when is not None and not inject.when.evaluate(work):
             continue
         if inject.chance is not None:
-            tried = _try(inject.chance, work, state.seed, state.turn, f"inject/{inject.id}")
+            tried = _try(inject.chance, work, seed, turn, f"inject/{inject.id}")
             if not tried.success:
-                events.append(attrs.evolve(_inject_event(inject, state.turn, (), "scheduled" if inject.when is None
+                events.append(attrs.evolve(_inject_event(inject, turn, (), "scheduled" if inject.when is None
                                                          else "triggered"), audience=frozenset(), chance=tried.chance,
                                            roll=tried.roll, success=False))
                 continue
         changes = work.apply(inject.effects)
         trigger = "triggered" if inject.when is not None else "scheduled"
-        event = _inject_event(inject, state.turn, changes, trigger)
+        event = _inject_event(inject, turn, changes, trigger)
         if inject.chance is not None:
             event = attrs.evolve(event, chance=tried.chance, roll=tried.roll, success=True)
         events.append(event)
         work.history = work.history.with_fired([inject.id])
-        awaiting += _expecting(inject, state.turn)
-    if not events:
-        return attrs.evolve(state, due=())
-    return work.freeze(state, pending=state.pending + tuple(events), awaiting=tuple(awaiting), due=())
+        awaiting += _expecting(inject, turn)
+    return tuple(events), tuple(awaiting)
 
 
 @attrs.frozen
@@ -447,13 +464,63 @@ def _why_not(state: State, move: Move, history: History, *, words: bool = True) 
 
 
 def legal_moves(state: State, team: str) -> tuple[Move, ...]:
-    """The moves `team` may order on the current turn."""
+    """The moves `team` may order on the current turn (worked out once per state and team)."""
+    key = ("legal", team)
+    found = state.memo.get(key)
+    if found is None:
+        found = state.memo[key] = _legal(state, team)
+    return found
+
+
+def _legal(state: State, team: str) -> tuple[Move, ...]:
+    # `_why_not(..., words=False) is None`, written out for the turn loop
+    if state.outcome is not None:
+        return ()
     history = state.history
-    return tuple(
-        move
-        for move in state.scenario.moves_by_team.get(team, ())
-        if _why_not(state, move, history, words=False) is None
-    )
+    count, last, turn = history.count, history.last, state.turn
+    out = []
+    for move in state.scenario.moves_by_team.get(team, ()):
+        if move.id in count:
+            if move.once:
+                continue
+            if move.cooldown and last[move.id] + move.cooldown + 1 - turn > 0:
+                continue
+        if move.requires is not None and not move.requires.evaluate(state):
+            continue
+        out.append(move)
+    return tuple(out)
+
+
+def _legal_ids(state: State, team: str) -> frozenset[str]:
+    key = ("legal ids", team)
+    found = state.memo.get(key)
+    if found is None:
+        found = state.memo[key] = frozenset(m.id for m in legal_moves(state, team))
+    return found
+
+
+def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
+    """Whether every team has an order and every order is legal, asked quickly: True means
+    `check_order` would find nothing; False, that it is to be asked for its reasons."""
+    scenario = state.scenario
+    if len(orders) != len(scenario.teams):
+        return False
+    move_index = scenario.move_index
+    for key, order in orders.items():
+        team = scenario.team_index.get(key)
+        if team is None or order.team != key or len(order.moves) > team.moves_per_turn:
+            return False
+        legal = _legal_ids(state, key)
+        seen = set()
+        for om in order.moves:
+            if om.move not in legal or om.move in seen:
+                return False
+            seen.add(om.move)
+            for other in om.contingent_on:
+                target = move_index.get(other)
+                if target is None or target.team == key or target.secret:
+                    return False
+    return True
 
 
 def check_order(state: State, order: Order) -> list[str]:
@@ -552,14 +619,15 @@ def resolve_turn(
     scenario = state.scenario
     if state.outcome is not None:
         raise IllegalOrder(["the exercise is over"])
-    problems = [f"no order from {t.id}" for t in scenario.teams if t.id not in orders]
-    for key, order in orders.items():
-        if key != order.team:
-            problems.append(f"the order filed for {key} is an order of {order.team}")
-            continue
-        problems.extend(check_order(state, order))
-    if problems:
-        raise IllegalOrder(problems)
+    if not _plainly_legal(state, orders):  # then find every reason, in words
+        problems = [f"no order from {t.id}" for t in scenario.teams if t.id not in orders]
+        for key, order in orders.items():
+            if key != order.team:
+                problems.append(f"the order filed for {key} is an order of {order.team}")
+                continue
+            problems.extend(check_order(state, order))
+        if problems:
+            raise IllegalOrder(problems)
 
     turn = state.turn
     meters_before = state.meters
@@ -699,19 +767,15 @@ def resolve_turn(
         meters_after=MappingProxyType(dict(work.meters)),
         outcome=outcome,
     )
-    new_state = work.freeze(
-        state,
-        turn=turn if outcome else turn + 1,
-        pending=(),
-        records=state.records + (record,),
-        outcome=outcome,
-        awaiting=tuple(awaiting),
-        due=tuple(due),
-        clocks=clocks,
-    )
-    if outcome is None:
-        new_state = _start_turn(new_state)
-    return new_state, record
+    records = state.records + (record,)
+    if outcome is not None:
+        return work.freeze(state, pending=(), records=records, outcome=outcome, awaiting=tuple(awaiting),
+                           due=tuple(due), clocks=clocks), record
+    # Step 1 of the next turn, on the same working copy: one frozen state at the end.
+    work.turn = turn + 1
+    opening, still = _open_turn(work, state.seed, records, clocks, tuple(due), tuple(awaiting))
+    return work.freeze(state, turn=turn + 1, pending=opening, records=records, outcome=None, awaiting=still,
+                       due=(), clocks=clocks, values=work.values), record
 
 
 def is_over(state: State) -> bool:
