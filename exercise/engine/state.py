@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterable, Mapping
@@ -235,9 +236,10 @@ class State:
 class _Working:
     """A mutable scratch copy of meters and flags used inside one pure step."""
 
-    __slots__ = ("scenario", "meters", "flags", "turn", "history", "values")
+    __slots__ = ("scenario", "meters", "flags", "turn", "history", "values", "quiet")
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, quiet: bool = False) -> None:
+        self.quiet = quiet  # a what-if turn: effects applied, no Change made (no one will read the events)
         self.scenario = state.scenario
         self.meters = dict(state.meters)
         self.flags = set(state.flags)
@@ -246,6 +248,9 @@ class _Working:
         self.values = state.values
 
     def apply(self, effects: Effects) -> tuple[Change, ...]:
+        if self.quiet:
+            self._apply_quietly(effects)
+            return ()
         changes = []
         meter_index = self.scenario.meter_index
         for meter_id, delta in effects.meters:
@@ -265,6 +270,19 @@ class _Working:
                     self.flags.discard(flag)
                     changes.append(Change("flag", flag, True, False))
         return tuple(changes)
+
+    def _apply_quietly(self, effects: Effects) -> None:
+        """`apply`, for a what-if turn: the same meters and flags, no record of the changes."""
+        meters, meter_index = self.meters, self.scenario.meter_index
+        for meter_id, delta in effects.meters:
+            before = meters[meter_id]
+            after = meter_index[meter_id].clamp(before + delta)
+            if after != before:  # as `apply`: a value that does not change keeps its type
+                meters[meter_id] = after
+        if effects.set:
+            self.flags.update(effects.set)
+        if effects.clear:
+            self.flags.difference_update(effects.clear)
 
     def freeze(self, state: State, **changes: Any) -> State:
         """The new frozen state: `state` with this working copy's meters, flags and history, and `changes`."""
@@ -318,7 +336,19 @@ def _draw(state: State) -> State:
 
 def estimate_roll(seed: int, estimate: str, turn: int) -> float:
     """The noise of an estimate on a turn, from -1 to 1: from the seed, the estimate and the turn alone."""
-    return random.Random(f"ttx/{seed}/estimate/{estimate}/{turn}").uniform(-1.0, 1.0)
+    return _estimate_roll(f"ttx/{seed}/estimate/{estimate}/{turn}")
+
+
+# A roll depends on its key alone, and a computer player's what-if turns ask for the same keys
+# again and again: seeding a generator costs more than the rest of a small turn.
+@functools.lru_cache(maxsize=4096)
+def _estimate_roll(key: str) -> float:
+    return random.Random(key).uniform(-1.0, 1.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _roll(key: str) -> float:
+    return random.Random(key).random()
 
 
 def _values(state: State) -> Mapping[str, float]:
@@ -382,10 +412,13 @@ def _open_turn(work: _Working, seed: int, records: tuple[TurnRecord, ...], clock
     if not candidates and not due:
         return (), awaiting_now
     events = []
+    loud = not work.quiet
     awaiting = list(awaiting_now)
     for inject_id, trigger in due:  # injects of expected actions missed and clocks run out last turn
         inject = scenario.inject_index[inject_id]
-        events.append(_inject_event(inject, turn, work.apply(inject.effects), trigger))
+        changes = work.apply(inject.effects)
+        if loud:
+            events.append(_inject_event(inject, turn, changes, trigger))
         work.history = work.history.with_fired([inject.id])
         awaiting += _expecting(inject, turn)
     for inject in candidates:
@@ -396,16 +429,18 @@ def _open_turn(work: _Working, seed: int, records: tuple[TurnRecord, ...], clock
         if inject.chance is not None:
             tried = _try(inject.chance, work, seed, turn, f"inject/{inject.id}")
             if not tried.success:
-                events.append(attrs.evolve(_inject_event(inject, turn, (), "scheduled" if inject.when is None
-                                                         else "triggered"), audience=frozenset(), chance=tried.chance,
-                                           roll=tried.roll, success=False))
+                if loud:
+                    events.append(attrs.evolve(_inject_event(inject, turn, (), "scheduled" if inject.when is None
+                                                             else "triggered"), audience=frozenset(),
+                                               chance=tried.chance, roll=tried.roll, success=False))
                 continue
         changes = work.apply(inject.effects)
-        trigger = "triggered" if inject.when is not None else "scheduled"
-        event = _inject_event(inject, turn, changes, trigger)
-        if inject.chance is not None:
-            event = attrs.evolve(event, chance=tried.chance, roll=tried.roll, success=True)
-        events.append(event)
+        if loud:
+            trigger = "triggered" if inject.when is not None else "scheduled"
+            event = _inject_event(inject, turn, changes, trigger)
+            if inject.chance is not None:
+                event = attrs.evolve(event, chance=tried.chance, roll=tried.roll, success=True)
+            events.append(event)
         work.history = work.history.with_fired([inject.id])
         awaiting += _expecting(inject, turn)
     return tuple(events), tuple(awaiting)
@@ -421,7 +456,7 @@ class _Tried:
 def _try(chance: Chance, work: _Working, seed: int, turn: int, key: str) -> _Tried:
     """A rule's or inject's chance: its probability now, the number drawn for it, and the result."""
     probability = chance.of(work)
-    roll = random.Random(f"ttx/{seed}/{turn}/{key}").random()
+    roll = _roll(f"ttx/{seed}/{turn}/{key}")
     return _Tried(probability, roll, roll < probability)
 
 
@@ -491,6 +526,19 @@ def _legal(state: State, team: str) -> tuple[Move, ...]:
     return tuple(out)
 
 
+def _available(state: State, move: Move) -> bool:
+    """`_why_not(state, move, state.history, words=False) is None`, for one move."""
+    if state.outcome is not None:
+        return False
+    history = state.history
+    if move.id in history.count:
+        if move.once:
+            return False
+        if move.cooldown and history.last[move.id] + move.cooldown + 1 - state.turn > 0:
+            return False
+    return move.requires is None or bool(move.requires.evaluate(state))
+
+
 def _legal_ids(state: State, team: str) -> frozenset[str]:
     key = ("legal ids", team)
     found = state.memo.get(key)
@@ -510,11 +558,20 @@ def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
         team = scenario.team_index.get(key)
         if team is None or order.team != key or len(order.moves) > team.moves_per_turn:
             return False
-        legal = _legal_ids(state, key)
+        if not order.moves:
+            continue
+        legal = state.memo.get(("legal ids", key))
         seen = set()
         for om in order.moves:
-            if om.move not in legal or om.move in seen:
+            if om.move in seen:
                 return False
+            if legal is not None:
+                if om.move not in legal:
+                    return False
+            else:
+                move = move_index.get(om.move)
+                if move is None or move.team != key or not _available(state, move):
+                    return False
             seen.add(om.move)
             for other in om.contingent_on:
                 target = move_index.get(other)
@@ -605,16 +662,20 @@ def chance_roll(seed: int, turn: int, move: str) -> float:
     Each chance move has its own draw, so that whether a secret move with a chance was
     played never changes the draw of a public one in the same turn.
     """
-    return random.Random(f"ttx/{seed}/{turn}/{move}").random()
+    return _roll(f"ttx/{seed}/{turn}/{move}")
 
 
 def resolve_turn(
-    state: State, orders: Mapping[str, Order], forced_rolls: Mapping[str, bool] | None = None
+    state: State, orders: Mapping[str, Order], forced_rolls: Mapping[str, bool] | None = None, *,
+    quiet: bool = False,
 ) -> tuple[State, TurnRecord]:
     """Steps 2 to 6 of DESIGN.md for the current turn; every team must have an order.
 
     `forced_rolls` fixes the result of chance moves (move id -> success) for what-if play by
     computer players, which value a gamble by its expectation rather than by the real draw.
+    `quiet`, for a what-if turn that is only valued: the same state (meters, facts, history,
+    clocks, outcome, the next turn's injects), but no events, in its record or pending: such a
+    state is never shown, journaled or resolved for real.
     """
     scenario = state.scenario
     if state.outcome is not None:
@@ -632,8 +693,9 @@ def resolve_turn(
     turn = state.turn
     meters_before = state.meters
     executing, dropped = settle_contingencies(orders)
-    work = _Working(state)
-    events: list[Event] = list(state.pending)
+    work = _Working(state, quiet)
+    loud = not quiet
+    events: list[Event] = list(state.pending) if loud else []
     plays: list[Play] = []
     rng: random.Random | None = None
     executed: list[str] = []
@@ -643,18 +705,20 @@ def resolve_turn(
     for team_id in ordered_teams:
         for om in orders[team_id].moves:
             move = move_index[om.move]
-            cause = Cause("move", move.id)
+            cause = Cause("move", move.id) if loud else UNDISCLOSED
             if om.move in dropped:
-                events.append(Event("contingency", cause, turn, team_id, move=move.id,
-                                    partners=om.contingent_on, carried_out=False,
-                                    missing=dropped[om.move]))
+                if loud:
+                    events.append(Event("contingency", cause, turn, team_id, move=move.id,
+                                        partners=om.contingent_on, carried_out=False,
+                                        missing=dropped[om.move]))
                 continue
             executed.append(move.id)
-            if om.contingent_on:
+            if om.contingent_on and loud:
                 events.append(Event("contingency", cause, turn, team_id, move=move.id,
                                     partners=om.contingent_on, carried_out=True))
             changes = work.apply(move.effects)
-            events.append(Event("move", cause, turn, team_id, changes=changes, move=move.id))
+            if loud:
+                events.append(Event("move", cause, turn, team_id, changes=changes, move=move.id))
             success = None
             if move.gamble:
                 if state.draws == 1:
@@ -668,8 +732,10 @@ def resolve_turn(
                 if forced_rolls is not None and move.id in forced_rolls:
                     success = forced_rolls[move.id]
                 effects = move.success if success else move.failure
-                events.append(Event("chance", cause, turn, team_id, changes=work.apply(effects),
-                                    move=move.id, chance=probability, roll=roll, success=success))
+                changes = work.apply(effects)
+                if loud:
+                    events.append(Event("chance", cause, turn, team_id, changes=changes,
+                                        move=move.id, chance=probability, roll=roll, success=success))
             plays.append(Play(turn, team_id, move.id, success))
     work.history = work.history.with_plays(plays, scenario)
 
@@ -688,12 +754,16 @@ def resolve_turn(
         if rule.chance is not None:
             tries[rule.id] = tried = _try(rule.chance, work, state.seed, turn, f"rule/{rule.id}")
             if not tried.success:
-                events.append(Event("rule", Cause("rule", rule.id), turn, None, frozenset(), condition=rule.when.source,
-                                    chance=tried.chance, roll=tried.roll, success=False))
+                if loud:
+                    events.append(Event("rule", Cause("rule", rule.id), turn, None, frozenset(),
+                                        condition=rule.when.source, chance=tried.chance, roll=tried.roll,
+                                        success=False))
                 continue
         firing.append(rule)
     for rule in firing:
         changes = work.apply(rule.effects)
+        if not loud:
+            continue
         tried = tries.get(rule.id)
         events.append(Event("rule", Cause("rule", rule.id), turn, None, rule.to, changes,
                             condition=rule.when.source, chance=tried.chance if tried else None,
@@ -708,8 +778,9 @@ def resolve_turn(
         expected = inject.expected
         done = expected.when.evaluate(work)
         if done or turn >= deadline:
-            events.append(Event("expectation", Cause("inject", inject_id), turn, expected.team, inject.to,
-                                success=done, condition=expected.when.source))
+            if loud:
+                events.append(Event("expectation", Cause("inject", inject_id), turn, expected.team, inject.to,
+                                    success=done, condition=expected.when.source))
             if not done and expected.if_missed:
                 due.append((expected.if_missed, "missed"))
         else:
@@ -737,7 +808,7 @@ def resolve_turn(
                     ran_out.append(clock.id)
                     if clock.deadline:
                         due.append((clock.deadline, "deadline"))
-            if phase:
+            if phase and loud:
                 source = {"started": clock.starts_when,
                           "stopped": clock.stops_when}.get(phase)
                 events.append(Event("clock", Cause("clock", clock.id), turn, audience=clock.visible_to, phase=phase,
@@ -754,8 +825,9 @@ def resolve_turn(
             continue
         if candidate.when is None or candidate.when.evaluate(work):
             outcome = candidate.id
-            events.append(Event("outcome", Cause("outcome", candidate.id), turn, outcome=candidate.id,
-                                condition=candidate.when.source if candidate.when is not None else ""))
+            if loud:
+                events.append(Event("outcome", Cause("outcome", candidate.id), turn, outcome=candidate.id,
+                                    condition=candidate.when.source if candidate.when is not None else ""))
             break
 
     record = TurnRecord(
