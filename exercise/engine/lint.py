@@ -239,9 +239,51 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
 _AT = re.compile(r"^(?P<msg>.*?) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
+# What TOML 1.1 adds that a TOML 1.0 reader rejects: newlines, comments and a trailing comma in
+# an inline table, the escapes \e and \xHH in basic strings, and times without seconds.
+_STRING_OR_COMMENT = re.compile(  # each string's body as a loop of plain runs, for speed
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*""""{0,2}'  # multi-line basic: it may end in five quotes
+    r"|'''[^']*(?:'(?!'')[^']*)*''''{0,2}"  # multi-line literal, the same
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # a basic string
+    r"|'[^'\n]*'"  # a literal string
+    r"|#[^\n]*",  # a comment
+    re.DOTALL,
+)
+_ONE_LINE_INLINE_TABLE = re.compile(r"\{[^{}\n]*\}")
+_TRAILING_COMMA = re.compile(r",\s*\}")
+
+
+def may_use_toml_1_1(source: str) -> bool:
+    """False when TOML text that tomli reads is sure to be TOML 1.0 too; True when it may not be.
+
+    A scan, much quicker than a second parse: without its strings and comments, a valid
+    document has braces only around inline tables and colons only in times. True for an
+    escape `\\e` or `\\x` anywhere, any time or date-time, a comma before a `}`, or an inline
+    table that does not open and close on one line (an array in it may span lines in TOML 1.0
+    too: then the TOML 1.0 reader decides).
+    """
+    if "\\e" in source or "\\x" in source:
+        return True
+    code = _STRING_OR_COMMENT.sub(" ", source)
+    if ":" in code or _TRAILING_COMMA.search(code):
+        return True
+    while "{" in code:  # inline tables, innermost first
+        shorter = _ONE_LINE_INLINE_TABLE.sub(" ", code)
+        if shorter == code:
+            return True  # one that spans lines
+        code = shorter
+    return "}" in code
+
+
 def toml_1_0_problem(source: str) -> Problem | None:
     """W108: a form of TOML 1.1 (a newline or trailing comma in an inline table, say) that tomli reads
-    but TOML 1.0 readers reject: Taplo and Even Better TOML in editors, and Python's tomllib."""
+    but TOML 1.0 readers reject: Taplo and Even Better TOML in editors, and Python's tomllib.
+
+    `source` is text that tomli reads (the scenario's own). The TOML 1.0 reader parses it again,
+    for the words and the place, only when a scan finds it may use something of TOML 1.1.
+    """
+    if not may_use_toml_1_1(source):
+        return None
     try:
         import tomllib
     except ImportError:  # Python 3.10: no TOML 1.0 reader to compare with
