@@ -197,6 +197,58 @@ class History:
                        MappingProxyType(fired))
 
 
+class _Changing:
+    """A history while one step adds to it: History's names, its mappings copied only when first
+    written, and made a History once at the end (`freeze`)."""
+
+    __slots__ = ("plays", "first", "last", "count", "turns", "succeeded", "fired", "_played", "_fired")
+
+    def __init__(self, history: History) -> None:
+        self.plays, self.first, self.last = history.plays, history.first, history.last
+        self.count, self.turns, self.succeeded, self.fired = history.count, history.turns, history.succeeded, \
+            history.fired
+        self._played = self._fired = False  # whether the play indexes, the fired counts, are copies yet
+
+    def add_plays(self, plays: list[Play], scenario: Scenario) -> None:
+        """As `History.with_plays`."""
+        if not plays:
+            return
+        if not self._played:
+            self.first, self.last, self.count = dict(self.first), dict(self.last), dict(self.count)
+            self.turns, self.succeeded = dict(self.turns), set(self.succeeded)
+            self._played = True
+        first, last, count, turns, succeeded = self.first, self.last, self.count, self.turns, self.succeeded
+        for play in plays:
+            move = scenario.move_index[play.move]
+            for key in (move.id, *move.tags):
+                first.setdefault(key, play.turn)
+                last[key] = play.turn
+                count[key] = count.get(key, 0) + 1
+                turns[key] = turns.get(key, frozenset()) | {play.turn}
+                if play.success:
+                    succeeded.add(key)
+        self.plays = self.plays + tuple(plays)
+
+    def add_fired(self, ids: Iterable[str]) -> None:
+        """As `History.with_fired`."""
+        if not self._fired:
+            self.fired = dict(self.fired)
+            self._fired = True
+        fired = self.fired
+        for id_ in ids:
+            fired[id_] = fired.get(id_, 0) + 1
+
+    def freeze(self) -> History:
+        if self._played:
+            first, last = MappingProxyType(self.first), MappingProxyType(self.last)
+            count, turns = MappingProxyType(self.count), MappingProxyType(self.turns)
+            succeeded = frozenset(self.succeeded)
+        else:
+            first, last, count, turns, succeeded = self.first, self.last, self.count, self.turns, self.succeeded
+        fired = MappingProxyType(self.fired) if self._fired else self.fired
+        return History(self.plays, first, last, count, turns, succeeded, fired)
+
+
 @attrs.frozen
 class TurnRecord:
     """The immutable record of one resolved turn."""
@@ -271,6 +323,13 @@ class _Working:
                     changes.append(Change("flag", flag, True, False))
         return tuple(changes)
 
+    def changing(self) -> _Changing:
+        """The history, to be added to in place for the rest of the step."""
+        history = self.history
+        if type(history) is not _Changing:
+            history = self.history = _Changing(history)
+        return history
+
     def _apply_quietly(self, effects: Effects) -> None:
         """`apply`, for a what-if turn: the same meters and flags, no record of the changes."""
         meters, meter_index = self.meters, self.scenario.meter_index
@@ -290,8 +349,9 @@ class _Working:
                   "outcome": state.outcome, "draws": state.draws, "awaiting": state.awaiting, "due": state.due,
                   "values": state.values, "clocks": state.clocks}
         fields.update(changes)
+        history = self.history
         return State(state.scenario, meters=MappingProxyType(self.meters), flags=frozenset(self.flags),
-                     history=self.history, **fields)
+                     history=history.freeze() if type(history) is _Changing else history, **fields)
 
 
 def initial_state(scenario: Scenario, seed: int, draws: int = 2) -> State:
@@ -419,7 +479,7 @@ def _open_turn(work: _Working, seed: int, records: tuple[TurnRecord, ...], clock
         changes = work.apply(inject.effects)
         if loud:
             events.append(_inject_event(inject, turn, changes, trigger))
-        work.history = work.history.with_fired([inject.id])
+        work.changing().add_fired((inject.id,))
         awaiting += _expecting(inject, turn)
     for inject in candidates:
         if inject.id in work.history.fired:
@@ -441,7 +501,7 @@ def _open_turn(work: _Working, seed: int, records: tuple[TurnRecord, ...], clock
             if inject.chance is not None:
                 event = attrs.evolve(event, chance=tried.chance, roll=tried.roll, success=True)
             events.append(event)
-        work.history = work.history.with_fired([inject.id])
+        work.changing().add_fired((inject.id,))
         awaiting += _expecting(inject, turn)
     return tuple(events), tuple(awaiting)
 
@@ -737,7 +797,8 @@ def resolve_turn(
                     events.append(Event("chance", cause, turn, team_id, changes=changes,
                                         move=move.id, chance=probability, roll=roll, success=success))
             plays.append(Play(turn, team_id, move.id, success))
-    work.history = work.history.with_plays(plays, scenario)
+    if plays:
+        work.changing().add_plays(plays, scenario)
 
     # Step 5: every rule is tested on the same post-move state, then applied in file order.
     # A rule with a chance fires only if its draw comes under it; one whose draw failed is an
@@ -769,7 +830,7 @@ def resolve_turn(
                             condition=rule.when.source, chance=tried.chance if tried else None,
                             roll=tried.roll if tried else None, success=True if tried else None))
     if firing:
-        work.history = work.history.with_fired(r.id for r in firing)
+        work.changing().add_fired(r.id for r in firing)
 
     # Step 5b: expected actions of injects: done, or missed at their deadline.
     awaiting, due = [], []
@@ -815,7 +876,7 @@ def resolve_turn(
                                     condition=source.source if source is not None else ""))
         clocks = tuple((c, last, phase) for c, (last, phase) in status.items())
         if ran_out:
-            work.history = work.history.with_fired(ran_out)
+            work.changing().add_fired(ran_out)
 
     # Step 6: outcomes.
     outcome = None
@@ -899,7 +960,7 @@ def fire_inject(
             raise ValueError(f"no inject named '{inject_id}'")
         changes = work.apply(inject.effects)
         event = _inject_event(inject, state.turn, changes, "facilitator")
-        work.history = work.history.with_fired([inject.id])
+        work.changing().add_fired((inject.id,))
         return work.freeze(state, pending=state.pending + (event,),
                            awaiting=state.awaiting + tuple(_expecting(inject, state.turn)))
     else:
