@@ -63,47 +63,80 @@ def _passing(scenario: Scenario, **orders: Order) -> dict[str, Order]:
     return out
 
 
-class DoctrinePlayer:
-    """Follows the doctrine: values, red lines, sequencing preferences and temperament."""
+class _Known:
+    """What one decision has worked out about one state it met. The state is kept, so that its
+    identity (the key it is found by) is not given to another state while the decision lasts."""
 
-    name = "doctrine"
+    __slots__ = ("state", "resolved", "value", "follow", "quick", "orders")
 
-    def __init__(self, scenario: Scenario, team: str) -> None:
-        self.scenario = scenario
-        self.team = team
-        self.doctrine: Doctrine = scenario.team_index[team].doctrine
-        # A team that may order no move (moves_per_turn = 0) has no candidates, whatever is legal.
-        self.orders_moves = scenario.team_index[team].moves_per_turn > 0
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.resolved: dict[tuple, State | IllegalOrder] = {}  # orders (and forced rolls) -> the next state
+        self.value: float | None = None  # team_value for the deciding team
+        self.follow: dict[frozenset[str], tuple[float, float, Move | None]] = {}  # follow_up, by `free`
+        self.quick: dict[str, list[tuple[float, Move]]] = {}  # team -> quick_order's candidates and gains
+        self.orders: dict[tuple[str, tuple[str, ...]], Order] = {}  # (team, moves) -> the order for them
 
-    # -- what it refuses and in which order it moves -------------------------------------
-    def red_line(self, state: State, move: Move) -> str | None:
-        for line in self.doctrine.red_lines:
-            if any(_matches(move, name) for name in line.moves):
-                if line.unless is None or not line.unless.evaluate(state):
-                    return line.reason
-        return None
 
-    def partner_for(self, state: State, move: Move) -> tuple[Move, str] | None:
-        """The other team's move this one must wait for, if it has not been played yet.
+class _Decision:
+    """One decision of one player: its what-if turns, with what it works out about each state it
+    meets (resolutions, values, the follow-up, the others' candidate moves) asked for once.
 
-        Only a public move can be a partner: whether a secret move was played is never known.
-        """
-        for rule in self.doctrine.sequencing:
-            if not _matches(move, rule.move) or rule.after in state.history.count:
-                continue
-            for other in self.scenario.moves:
-                if other.team != self.team and not other.secret and _matches(other, rule.after):
-                    if other.once and other.id in state.history.count:
-                        continue
-                    return other, rule.reason
-        return None
+    Every what-if turn is a pure function of the state and the orders, so a resolution asked for
+    again is the one already made, and the state it returns is the same object, whose own
+    values are then found too. Made for a decision and dropped with it: a player keeps nothing
+    from one observation to the next.
+    """
 
-    # -- scoring ------------------------------------------------------------------------
-    def _try(self, state: State, orders: dict[str, Order], rolls: dict[str, bool] | None) -> State:
-        try:
-            return resolve_turn(state, _passing(self.scenario, **orders), rolls)[0]
-        except IllegalOrder:  # the partner's move is not available to it now
-            return resolve_turn(state, _passing(self.scenario, **{self.team: orders[self.team]}), rolls)[0]
+    def __init__(self, player: DoctrinePlayer) -> None:
+        self.player = player
+        self.team = player.team
+        self.teams = tuple(t.id for t in player.scenario.teams)
+        self.known: dict[int, _Known] = {}
+
+    def of(self, state: State) -> _Known:
+        known = self.known.get(id(state))
+        if known is None:
+            known = self.known[id(state)] = _Known(state)
+        return known
+
+    def resolve(self, state: State, orders: dict[str, Order], rolls: dict[str, bool] | None = None) -> State:
+        """The state after `orders` (one for every team); IllegalOrder as `resolve_turn` raises it."""
+        resolved = self.of(state).resolved
+        key = (tuple([orders[t].moves for t in self.teams]), tuple(rolls.items()) if rolls else None)
+        found = resolved.get(key)
+        if found is None:
+            try:
+                found = resolve_turn(state, orders, rolls, quiet=True)[0]
+            except IllegalOrder as illegal:
+                found = illegal
+            resolved[key] = found
+        if isinstance(found, IllegalOrder):
+            raise found
+        return found
+
+    def waiting(self, state: State) -> State:
+        """The turn as it would go if every team passed: the baseline a move must beat."""
+        return self.resolve(state, self.player.passes)
+
+    def value(self, state: State) -> float:
+        known = self.of(state)
+        if known.value is None:
+            known.value = team_value(state, self.team)
+        return known.value
+
+    # -- the player's own what-if turns ---------------------------------------------------
+    def _try(self, state: State, move: Move, partner: Move | None, rolls: dict[str, bool] | None) -> State:
+        player = self.player
+        orders = dict(player.passes)
+        orders[self.team] = player.single(move)
+        if partner is not None:
+            orders[partner.team] = player.single(partner)
+            try:
+                return self.resolve(state, orders, rolls)
+            except IllegalOrder:  # the partner's move is not available to it now
+                orders[partner.team] = player.passes[partner.team]
+        return self.resolve(state, orders, rolls)
 
     def evaluate(self, state: State, move: Move, base: float,
                  value: Callable[[State], float] | None = None) -> tuple[float, State | None]:
@@ -114,32 +147,189 @@ class DoctrinePlayer:
         `value` judges the state the move leads to (by default `team_value`, the state alone).
         """
         if value is None:
-            def value(s: State) -> float:
-                return team_value(s, self.team)
-        orders = {self.team: Order(self.team, (OrderedMove(move.id),))}
-        partner = self.partner_for(state, move)
-        if partner is not None:
-            other = partner[0]
-            orders[other.team] = Order(other.team, (OrderedMove(other.id),))
+            value = self.value
+        partner = self.player.partner_for(state, move)
+        other = partner[0] if partner is not None else None
         if not move.gamble:
-            after = self._try(state, orders, None)
+            after = self._try(state, move, other, None)
             return value(after) - base, after
-        won = self._try(state, orders, {move.id: True})
-        lost = self._try(state, orders, {move.id: False})
+        won = self._try(state, move, other, {move.id: True})
+        lost = self._try(state, move, other, {move.id: False})
         odds = move.probability(state)  # on the belief state: what the team can know of the odds
         expected = (odds * value(won) + (1 - odds) * value(lost))
-        gain = (expected - base) * (0.5 + self.doctrine.risk)  # the cautious discount a gamble, the bold prize it
+        gain = (expected - base) * (0.5 + self.player.doctrine.risk)  # the cautious discount a gamble, the bold prize it
         return gain, won
 
-    def explain(self, before: State, after: State | None, move: Move, opens: Move | None = None) -> ReasonPart:
+    def follow_up(self, state: State, free: frozenset[str]) -> tuple[float, float, Move | None]:
+        """One turn further from `state`: its value then if every team passes (the rules that
+        fire at that resolution, the injects that land after it), and the gain over that of the
+        best move the team would play then, with that move (a gain of 0 and no move when there
+        is none). Moves in `free` are not tried: those legal this turn, or next turn anyway.
+
+        The follow-up is judged as any move is (with its partner, by its expectation, never
+        across a red line) and counts only if it clears the doctrine's patience: a move the team
+        would play. Only moves a candidate unlocks are tried, so that looking further costs
+        about one more resolution per candidate.
+        """
+        known = self.of(state)
+        found = known.follow.get(free)
+        if found is not None:
+            return found
+        player = self.player
+        if state.outcome is not None:
+            found = (self.value(state), 0.0, None)
+        else:
+            later = self.value(self.waiting(state))
+            threshold = 5 * player.doctrine.patience
+            best: tuple[float, Move | None] = (0.0, None)
+            for move in legal_moves(state, self.team) if player.orders_moves else ():
+                if move.id in free or player.red_line(state, move) is not None:
+                    continue
+                gain, _ = self.evaluate(state, move, later)
+                if gain > threshold and gain > best[0]:
+                    best = (gain, move)
+            found = (later, best[0], best[1])
+        known.follow[free] = found
+        return found
+
+    def outlook(self, state: State, free: frozenset[str]) -> float:
+        """What a state is worth to the team looking one turn further (`follow_up`), that turn
+        weighed by NEXT_TURN: a move is worth also what it opens and what it sets off."""
+        value = self.value(state)
+        later, opened, _ = self.follow_up(state, free)
+        return value + NEXT_TURN * (later + opened - value)
+
+    def scored_moves(self, state: State, legal: Sequence[Move], rng: random.Random
+                     ) -> tuple[list[tuple[float, Move, State | None]], list[ReasonPart]]:
+        # Gains are measured against waiting, looked at just as far, so that what happens
+        # anyway (a clock that runs every turn, a scheduled inject, a move that comes free
+        # next turn whatever the team does) is not credited to any move.
+        player = self.player
+        waiting = self.waiting(state)
+        free = player.already_open(legal, waiting)
+
+        def value(s: State) -> float:
+            return self.outlook(s, free)
+
+        base = value(waiting)
+        scored = []
+        refused = []
+        for move in legal:
+            reason = player.red_line(state, move)
+            if reason is not None:
+                refused.append(ReasonPart(f"will not play “{move.label}”: {reason}", moves={move.id}))
+                continue
+            gain, after = self.evaluate(state, move, base, value)
+            scored.append((gain + rng.uniform(-0.5, 0.5), move, after))
+        scored.sort(key=lambda s: -s[0])
+        return scored, refused
+
+    # -- the others' likely moves, looking ahead ------------------------------------------
+    def quick_order(self, player: DoctrinePlayer, state: State, rng: random.Random) -> Order:
+        """A doctrine player's likely order, judged by its moves' own effects only (no simulation).
+
+        What does not depend on the draws (its legal moves, less those across a red line, and
+        their gains) is worked out once per state and team; only the draws are made each time.
+        """
+        known = self.of(state)
+        candidates = known.quick.get(player.team)
+        if candidates is None:
+            gains = player.quick_gains
+            candidates = known.quick[player.team] = [
+                (gains[move.id], move) for move in legal_moves(state, player.team)
+                if player.red_line(state, move) is None]
+        scored = [(gain + rng.uniform(-1, 1), move) for gain, move in candidates]
+        scored.sort(key=lambda s: -s[0])
+        threshold = 5 * player.doctrine.patience
+        chosen = tuple([m.id for g, m in scored if g > threshold][:player.per_turn])
+        order = known.orders.get((player.team, chosen))
+        if order is None:
+            moves = [player.scenario.move_index[m] for m in chosen]
+            order = known.orders[(player.team, chosen)] = Order(player.team, player.order_for(state, moves))
+        return order
+
+
+class DoctrinePlayer:
+    """Follows the doctrine: values, red lines, sequencing preferences and temperament."""
+
+    name = "doctrine"
+
+    def __init__(self, scenario: Scenario, team: str) -> None:
+        self.scenario = scenario
+        self.team = team
+        self.doctrine: Doctrine = scenario.team_index[team].doctrine
+        self.per_turn = scenario.team_index[team].moves_per_turn
+        # A team that may order no move (moves_per_turn = 0) has no candidates, whatever is legal.
+        self.orders_moves = self.per_turn > 0
+        # What the doctrine says of each move, worked out once: the red lines that name it and
+        # the partners its sequencing rules wait for, in the doctrine's order.
+        doctrine, moves = self.doctrine, scenario.moves
+        self._lines = {m.id: tuple(line for line in doctrine.red_lines
+                                   if any(_matches(m, name) for name in line.moves)) for m in moves}
+        self._partners = {m.id: tuple(
+            (rule.after, rule.reason, tuple(other for other in moves if other.team != team and not other.secret
+                                            and _matches(other, rule.after)))
+            for rule in doctrine.sequencing if _matches(m, rule.move)) for m in moves}
+        self.passes = _passing(scenario)
+        self._singles: dict[str, Order] = {}
+        self._quick_gains: dict[str, float] | None = None
+
+    # -- what it refuses and in which order it moves -------------------------------------
+    def red_line(self, state: State, move: Move) -> str | None:
+        for line in self._lines[move.id]:
+            if line.unless is None or not line.unless.evaluate(state):
+                return line.reason
+        return None
+
+    def partner_for(self, state: State, move: Move) -> tuple[Move, str] | None:
+        """The other team's move this one must wait for, if it has not been played yet.
+
+        Only a public move can be a partner: whether a secret move was played is never known.
+        """
+        count = state.history.count
+        for after, reason, others in self._partners[move.id]:
+            if after in count:
+                continue
+            for other in others:
+                if other.once and other.id in count:
+                    continue
+                return other, reason
+        return None
+
+    @property
+    def quick_gains(self) -> dict[str, float]:
+        """Each move of the team judged by its own effects alone, by the doctrine's weights."""
+        if self._quick_gains is None:
+            weights = dict(self.doctrine.values)
+            flag_values = dict(self.doctrine.flag_values)
+            gains = {}
+            for move in self.scenario.moves_by_team.get(self.team, ()):
+                gain = sum(weights.get(m, 0.0) * d for m, d in move.effects.meters)
+                gain += sum(flag_values.get(f, 0.0) for f in move.effects.set)
+                gain -= sum(flag_values.get(f, 0.0) for f in move.effects.clear)
+                gains[move.id] = gain
+            self._quick_gains = gains
+        return self._quick_gains
+
+    def single(self, move: Move) -> Order:
+        """The order of `move` alone, by its team."""
+        order = self._singles.get(move.id)
+        if order is None:
+            order = self._singles[move.id] = Order(move.team, (OrderedMove(move.id),))
+        return order
+
+    # -- scoring ------------------------------------------------------------------------
+    def explain(self, before: State, after: State | None, move: Move, opens: Move | None = None,
+                waiting: Callable[[State], State] | None = None) -> ReasonPart:
         """The two largest reasons, by the doctrine's own weights, that the move was worth it:
         what it changes now or, if nothing, next turn; and the move it `opens`, if any."""
         if after is None:
             return ReasonPart(f"“{move.label}”", moves={move.id})
+        waiting = waiting or self.waiting
         terms = self._terms(before, after)
         when = ""
         if not terms and before.outcome is None and after.outcome is None:
-            terms, when = self._terms(self.waiting(before), self.waiting(after)), "next turn it "
+            terms, when = self._terms(waiting(before), waiting(after)), "next turn it "
         why = when + " and ".join(t[1] for t in terms[:2]) if terms else ""
         names = frozenset().union(*(t[2] for t in terms[:2]))
         if opens is not None:
@@ -182,66 +372,11 @@ class DoctrinePlayer:
 
     def waiting(self, state: State) -> State:
         """The turn as it would go if every team passed: the baseline a move must beat."""
-        return resolve_turn(state, _passing(self.scenario))[0]
-
-    def follow_up(self, state: State, free: Collection[str]) -> tuple[float, float, Move | None]:
-        """One turn further from `state`: its value then if every team passes (the rules that
-        fire at that resolution, the injects that land after it), and the gain over that of the
-        best move the team would play then, with that move (a gain of 0 and no move when there
-        is none). Moves in `free` are not tried: those legal this turn, or next turn anyway.
-
-        The follow-up is judged as any move is (with its partner, by its expectation, never
-        across a red line) and counts only if it clears the doctrine's patience: a move the team
-        would play. Only moves a candidate unlocks are tried, so that looking further costs
-        about one more resolution per candidate.
-        """
-        if state.outcome is not None:
-            return team_value(state, self.team), 0.0, None
-        later = team_value(self.waiting(state), self.team)
-        threshold = 5 * self.doctrine.patience
-        best: tuple[float, Move | None] = (0.0, None)
-        for move in legal_moves(state, self.team) if self.orders_moves else ():
-            if move.id in free or self.red_line(state, move) is not None:
-                continue
-            gain, _ = self.evaluate(state, move, later)
-            if gain > threshold and gain > best[0]:
-                best = (gain, move)
-        return later, best[0], best[1]
+        return resolve_turn(state, self.passes)[0]
 
     def already_open(self, legal: Iterable[Move], waiting: State) -> frozenset[str]:
         """The moves no candidate is credited with opening: legal now, or next turn anyway."""
         return frozenset(m.id for m in legal) | {m.id for m in legal_moves(waiting, self.team)}
-
-    def outlook(self, state: State, free: Collection[str]) -> float:
-        """What a state is worth to the team looking one turn further (`follow_up`), that turn
-        weighed by NEXT_TURN: a move is worth also what it opens and what it sets off."""
-        value = team_value(state, self.team)
-        later, opened, _ = self.follow_up(state, free)
-        return value + NEXT_TURN * (later + opened - value)
-
-    def scored_moves(self, state: State, legal: Sequence[Move], rng: random.Random
-                     ) -> tuple[list[tuple[float, Move, State | None]], list[ReasonPart]]:
-        # Gains are measured against waiting, looked at just as far, so that what happens
-        # anyway (a clock that runs every turn, a scheduled inject, a move that comes free
-        # next turn whatever the team does) is not credited to any move.
-        waiting = self.waiting(state)
-        free = self.already_open(legal, waiting)
-
-        def value(s: State) -> float:
-            return self.outlook(s, free)
-
-        base = value(waiting)
-        scored = []
-        refused = []
-        for move in legal:
-            reason = self.red_line(state, move)
-            if reason is not None:
-                refused.append(ReasonPart(f"will not play “{move.label}”: {reason}", moves={move.id}))
-                continue
-            gain, after = self.evaluate(state, move, base, value)
-            scored.append((gain + rng.uniform(-0.5, 0.5), move, after))
-        scored.sort(key=lambda s: -s[0])
-        return scored, refused
 
     def order_for(self, state: State, moves: Iterable[Move]) -> tuple[OrderedMove, ...]:
         out = []
@@ -252,16 +387,17 @@ class DoctrinePlayer:
 
     def choose(self, observation: Observation, rng: random.Random) -> Order:
         state = belief_state(self.scenario, observation, rng.getrandbits(32))
-        per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, observation.legal if self.orders_moves else (), rng)
+        decision = _Decision(self)
+        per_turn = self.per_turn
+        scored, refused = decision.scored_moves(state, observation.legal if self.orders_moves else (), rng)
         threshold = 5 * self.doctrine.patience
         chosen = [(gain, move, after) for gain, move, after in scored if gain > threshold][:per_turn]
         reasons: list[ReasonPart] = []
-        waiting = self.waiting(state) if chosen else state
+        waiting = decision.waiting(state) if chosen else state
         free = self.already_open(observation.legal, waiting) if chosen else frozenset()
         for _, move, after in chosen:
-            opens = self.follow_up(after, free)[2] if after is not None else None
-            part = self.explain(waiting, after, move, opens)
+            opens = decision.follow_up(after, free)[2] if after is not None else None
+            part = self.explain(waiting, after, move, opens, decision.waiting)
             partner = self.partner_for(state, move)
             if partner is not None:
                 other, why = partner
@@ -284,23 +420,40 @@ class LookaheadPlayer(DoctrinePlayer):
     candidates = 5
     samples = 3
 
+    def __init__(self, scenario: Scenario, team: str) -> None:
+        super().__init__(scenario, team)
+        # The other teams as this player expects them to play: by their doctrine.
+        self.others = {t.id: DoctrinePlayer(scenario, t.id) for t in scenario.teams if t.id != team}
+
     def choose(self, observation: Observation, rng: random.Random) -> Order:
         state = belief_state(self.scenario, observation, rng.getrandbits(32))
-        per_turn = self.scenario.team_index[self.team].moves_per_turn
-        scored, refused = self.scored_moves(state, observation.legal if self.orders_moves else (), rng)
+        decision = _Decision(self)
+        scored, refused = decision.scored_moves(state, observation.legal if self.orders_moves else (), rng)
         top = [m for _, m, _ in scored[: self.candidates]]
         options: list[tuple[Move, ...]] = [()]
         options += [(m,) for m in top]
-        if per_turn >= 2:
+        if self.per_turn >= 2:
             options += list(itertools.combinations(top[:4], 2))
-        others = {t.id: DoctrinePlayer(self.scenario, t.id) for t in self.scenario.teams if t.id != self.team}
         seeds = [rng.random() for _ in range(self.samples)]
+        # Each sample is a stream of draws for the others' likely orders. Their first-turn orders
+        # are the same whatever this team does (the same state, the first draws of the same
+        # stream): made once per sample, and each option's future goes on from the stream as it
+        # stands after them.
+        samples = []
+        for seed in seeds:
+            stream = random.Random(seed)
+            first = None
+            if state.outcome is None:
+                first = {team_id: decision.quick_order(player, state, stream) for team_id, player in self.others.items()}
+            samples.append((first, stream.getstate()))
+        stream = random.Random(0)
         results = []
         for option in options:
             order = Order(self.team, self.order_for(state, option))
             total = 0.0
-            for seed in seeds:
-                total += self._future(state, order, others, random.Random(seed))
+            for first, drawn in samples:
+                stream.setstate(drawn)
+                total += self._future(decision, state, order, first, stream)
             results.append((total / len(seeds), option, order))
         results.sort(key=lambda r: -r[0])
         best_value, best, order = results[0]
@@ -327,8 +480,7 @@ class LookaheadPlayer(DoctrinePlayer):
             reasons.append(refused[0])
         return Order(self.team, order.moves, reason=tuple(reasons))
 
-    def _reciprocate(self, state: State, order: Order, others: dict[str, DoctrinePlayer],
-                     orders: dict[str, Order]) -> None:
+    def _reciprocate(self, state: State, order: Order, orders: dict[str, Order]) -> None:
         """Assume a team whose doctrine waits for our move answers our contingent offer in kind.
 
         Two doctrines that each wait for the other make a synchronized exchange; looking ahead,
@@ -338,7 +490,7 @@ class LookaheadPlayer(DoctrinePlayer):
         for om in order.moves:
             for wanted in om.contingent_on:
                 team = self.scenario.move_index[wanted].team
-                player = others.get(team)
+                player = self.others.get(team)
                 if player is None or not _reciprocal(player, state, wanted, order):
                     continue
                 if team not in legal_cache:
@@ -352,24 +504,26 @@ class LookaheadPlayer(DoctrinePlayer):
                 kept = theirs.moves[: max(0, per_turn - 1)]
                 orders[team] = Order(team, kept + (OrderedMove(wanted, (om.move,)),))
 
-    def _future(self, state: State, order: Order, others: dict[str, DoctrinePlayer],
+    def _future(self, decision: _Decision, state: State, order: Order, first: dict[str, Order] | None,
                 rng: random.Random) -> float:
-        """Play this order against the others' doctrine, then one more turn, and value the result."""
+        """Play this order against the others' doctrine (`first`: their orders this turn), then one
+        more turn, and value the result."""
         for turn in range(2):
             if state.outcome is not None:
                 break
-            orders = {}
-            for team_id, player in others.items():
-                orders[team_id] = quick_order(player, state, rng)
-            orders[self.team] = order if turn == 0 else quick_order(self, state, rng)
             if turn == 0:
-                self._reciprocate(state, order, others, orders)
+                orders = dict(first)
+                orders[self.team] = order
+                self._reciprocate(state, order, orders)
+            else:
+                orders = {team_id: decision.quick_order(player, state, rng) for team_id, player in self.others.items()}
+                orders[self.team] = decision.quick_order(self, state, rng)
             try:
-                state, _ = resolve_turn(state, orders)
+                state = decision.resolve(state, orders)
             except IllegalOrder:
                 orders[self.team] = Order(self.team)
-                state, _ = resolve_turn(state, orders)
-        return team_value(state, self.team)
+                state = decision.resolve(state, orders)
+        return decision.value(state)
 
 
 def _reciprocal(player: DoctrinePlayer, state: State, move_id: str, mine: Order) -> bool:
@@ -378,25 +532,6 @@ def _reciprocal(player: DoctrinePlayer, state: State, move_id: str, mine: Order)
     move = player.scenario.move_index[move_id]
     partner = player.partner_for(state, move)
     return partner is not None and any(om.move == partner[0].id for om in mine.moves)
-
-
-def quick_order(player: DoctrinePlayer, state: State, rng: random.Random) -> Order:
-    """A doctrine player's likely order, judged by its moves' own effects only (no simulation)."""
-    doctrine = player.doctrine
-    weights = dict(doctrine.values)
-    flag_values = dict(doctrine.flag_values)
-    scored = []
-    for move in legal_moves(state, player.team):
-        if player.red_line(state, move) is not None:
-            continue
-        gain = sum(weights.get(m, 0.0) * d for m, d in move.effects.meters)
-        gain += sum(flag_values.get(f, 0.0) for f in move.effects.set)
-        gain -= sum(flag_values.get(f, 0.0) for f in move.effects.clear)
-        scored.append((gain + rng.uniform(-1, 1), move))
-    scored.sort(key=lambda s: -s[0])
-    per_turn = player.scenario.team_index[player.team].moves_per_turn
-    chosen = [m for g, m in scored if g > 5 * doctrine.patience][:per_turn]
-    return Order(player.team, player.order_for(state, chosen))
 
 
 from exercise.engine.model import LEVELS  # noqa: E402  (one list of levels, kept by the format)
