@@ -620,7 +620,7 @@ def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
             return False
         if not order.moves:
             continue
-        legal = state.memo.get(("legal ids", key))
+        legal = _legal_ids(state, key) if ("legal", key) in state.memo else None
         seen = set()
         for om in order.moves:
             if om.move in seen:
