@@ -27,7 +27,8 @@ def play_one(path: str, seed: int, levels: Mapping[str, str],
     `strategies` replaces some teams' computer players: `pass` (never moves), or an orders
     file (the team's scripted orders, passing on the turns it does not name).
     """
-    from exercise.engine import initial_state, legal_moves, resolve_turn, score
+    from exercise.engine import initial_state, resolve_turn, score
+    from exercise.engine.state import legal_move_ids
     from exercise.play import choose, computers
 
     scenario = _scenario(path, variant)
@@ -40,13 +41,14 @@ def play_one(path: str, seed: int, levels: Mapping[str, str],
     chosen: Counter[str] = Counter()
     while state.outcome is None:
         for team in scenario.teams:
-            legal = legal_moves(state, team.id)
-            ever_legal.update(m.id for m in legal)
+            legal = legal_move_ids(state, team.id)  # worked out once: the players' observations reuse it
+            ever_legal |= legal
             if not legal and team.moves_per_turn:
                 stuck.append((state.turn, team.id))
         orders = {t: choose(state, t, p, seed) for t, p in players.items()}
         for order in orders.values():
-            chosen.update(om.move for om in order.moves)
+            for om in order.moves:
+                chosen[om.move] += 1
         state, _ = resolve_turn(state, orders)
     return {
         "outcome": state.outcome,

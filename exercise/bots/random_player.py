@@ -43,20 +43,20 @@ class RandomPlayer:
         return found
 
     def choose(self, view: Observation, rng: random.Random) -> Order:
-        team = self.scenario.team_index[view.team]
-        legal = list(view.legal)
-        k = rng.randint(0, min(team.moves_per_turn, len(legal))) if legal else 0
+        team_id = view.team
+        legal = view.legal
+        k = rng.randint(0, min(self.scenario.team_index[team_id].moves_per_turn, len(legal))) if legal else 0
         picked = rng.sample(legal, k)
+        if not picked:
+            return Order(team_id, (), reason=(self._reason(team_id, None),))
         moves = []
+        others = self.others(team_id)
         for move in picked:
             contingent: tuple[str, ...] = ()
-            others = self.others(view.team)
             if others and rng.random() < self.contingency_rate:
                 contingent = (rng.choice(others),)
             moves.append(OrderedMove(move.id, contingent))
-        if not picked:
-            return Order(view.team, (), reason=(self._reason(view.team, None),))
-        return Order(view.team, tuple(moves), reason=tuple(self._reason(view.team, m) for m in picked))
+        return Order(team_id, tuple(moves), reason=tuple([self._reason(team_id, m) for m in picked]))
 
     def _reason(self, team: str, move) -> ReasonPart:
         """Why it picked `move` (None: nothing), made once: a reason is immutable."""

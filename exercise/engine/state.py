@@ -599,7 +599,8 @@ def _available(state: State, move: Move) -> bool:
     return move.requires is None or bool(move.requires.evaluate(state))
 
 
-def _legal_ids(state: State, team: str) -> frozenset[str]:
+def legal_move_ids(state: State, team: str) -> frozenset[str]:
+    """The ids of the moves `team` may order on the current turn (worked out once per state and team)."""
     key = ("legal ids", team)
     found = state.memo.get(key)
     if found is None:
@@ -620,7 +621,7 @@ def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
             return False
         if not order.moves:
             continue
-        legal = _legal_ids(state, key) if ("legal", key) in state.memo else None
+        legal = legal_move_ids(state, key) if ("legal", key) in state.memo else None
         seen = set()
         for om in order.moves:
             if om.move in seen:
