@@ -446,7 +446,7 @@ def _values_seen(state: State, audience: Audience) -> Mapping[str, float]:
     if not state.values:
         return state.values
     scenario = state.scenario
-    key = ("values hidden", audience)
+    key = ("values hidden", audience.kind, audience.team)
     hidden = scenario.derived.get(key)
     if hidden is None:
         hidden = scenario.derived[key] = frozenset(name for name in (*scenario.estimate_index, *scenario.clock_index)

@@ -98,6 +98,19 @@ class Cause:
         return f"{self.kind}:{self.id}" if self.id else self.kind
 
 
+_CAUSES: dict[tuple[str, str], Cause] = {}
+
+
+def _cause(kind: str, id_: str) -> Cause:
+    """The cause of an event, made once per kind and id: a cause is immutable, and a turn makes many."""
+    found = _CAUSES.get((kind, id_))
+    if found is None:
+        if len(_CAUSES) > 10_000:
+            _CAUSES.clear()
+        found = _CAUSES[(kind, id_)] = Cause(kind, id_)
+    return found
+
+
 FACILITATOR_CAUSE = Cause("facilitator")
 UNDISCLOSED = Cause("undisclosed")
 
@@ -443,7 +456,7 @@ def _values_of(scenario: Scenario, seed: int, turn: int, meters: Mapping[str, fl
 def _inject_event(inject: Inject, turn: int, changes: tuple[Change, ...], trigger: str) -> Event:
     return Event(
         kind="inject",
-        cause=Cause("inject", inject.id),
+        cause=_cause("inject", inject.id),
         turn=turn,
         audience=inject.to,
         changes=changes,
@@ -766,7 +779,7 @@ def resolve_turn(
     for team_id in ordered_teams:
         for om in orders[team_id].moves:
             move = move_index[om.move]
-            cause = Cause("move", move.id) if loud else UNDISCLOSED
+            cause = _cause("move", move.id) if loud else UNDISCLOSED
             if om.move in dropped:
                 if loud:
                     events.append(Event("contingency", cause, turn, team_id, move=move.id,
@@ -817,7 +830,7 @@ def resolve_turn(
             tries[rule.id] = tried = _try(rule.chance, work, state.seed, turn, f"rule/{rule.id}")
             if not tried.success:
                 if loud:
-                    events.append(Event("rule", Cause("rule", rule.id), turn, None, frozenset(),
+                    events.append(Event("rule", _cause("rule", rule.id), turn, None, frozenset(),
                                         condition=rule.when.source, chance=tried.chance, roll=tried.roll,
                                         success=False))
                 continue
@@ -827,7 +840,7 @@ def resolve_turn(
         if not loud:
             continue
         tried = tries.get(rule.id)
-        events.append(Event("rule", Cause("rule", rule.id), turn, None, rule.to, changes,
+        events.append(Event("rule", _cause("rule", rule.id), turn, None, rule.to, changes,
                             condition=rule.when.source, chance=tried.chance if tried else None,
                             roll=tried.roll if tried else None, success=True if tried else None))
     if firing:
@@ -841,7 +854,7 @@ def resolve_turn(
         done = expected.when.evaluate(work)
         if done or turn >= deadline:
             if loud:
-                events.append(Event("expectation", Cause("inject", inject_id), turn, expected.team, inject.to,
+                events.append(Event("expectation", _cause("inject", inject_id), turn, expected.team, inject.to,
                                     success=done, condition=expected.when.source))
             if not done and expected.if_missed:
                 due.append((expected.if_missed, "missed"))
@@ -873,7 +886,7 @@ def resolve_turn(
             if phase and loud:
                 source = {"started": clock.starts_when,
                           "stopped": clock.stops_when}.get(phase)
-                events.append(Event("clock", Cause("clock", clock.id), turn, audience=clock.visible_to, phase=phase,
+                events.append(Event("clock", _cause("clock", clock.id), turn, audience=clock.visible_to, phase=phase,
                                     condition=source.source if source is not None else ""))
         clocks = tuple((c, last, phase) for c, (last, phase) in status.items())
         if ran_out:
@@ -888,7 +901,7 @@ def resolve_turn(
         if candidate.when is None or candidate.when.evaluate(work):
             outcome = candidate.id
             if loud:
-                events.append(Event("outcome", Cause("outcome", candidate.id), turn, outcome=candidate.id,
+                events.append(Event("outcome", _cause("outcome", candidate.id), turn, outcome=candidate.id,
                                     condition=candidate.when.source if candidate.when is not None else ""))
             break
 
