@@ -225,28 +225,48 @@ class _Decision:
         return scored, refused
 
     # -- the others' likely moves, looking ahead ------------------------------------------
-    def quick_order(self, player: DoctrinePlayer, state: State, rng: random.Random) -> Order:
+    def quick_order(self, player: DoctrinePlayer, state: State, rng: random.Random,
+                    known: _Known | None = None) -> Order:
         """A doctrine player's likely order, judged by its moves' own effects only (no simulation).
 
         What does not depend on the draws (its legal moves, less those across a red line, and
         their gains) is worked out once per state and team; only the draws are made each time.
         """
-        known = self.of(state)
+        if known is None:
+            known = self.of(state)
         candidates = known.quick.get(player.team)
         if candidates is None:
             gains = player.quick_gains
             candidates = known.quick[player.team] = [
                 (gains[move.id], move) for move in legal_moves(state, player.team)
                 if player.red_line(state, move) is None]
-        scored = [(gain + rng.uniform(-1, 1), move) for gain, move in candidates]
-        scored.sort(key=lambda s: -s[0])
-        threshold = 5 * player.doctrine.patience
-        chosen = tuple([m.id for g, m in scored if g > threshold][:player.per_turn])
-        order = known.orders.get((player.team, chosen))
+        # A draw for every candidate, in order; then the best of those over the threshold (kept
+        # before sorting: a stable sort orders them as it would among all the candidates).
+        threshold = player.threshold
+        uniform = rng.uniform
+        scored = []
+        for gain, move in candidates:
+            noisy = gain + uniform(-1, 1)
+            if noisy > threshold:
+                scored.append((noisy, move))
+        if len(scored) > 1:
+            scored.sort(key=_best_first)
+        chosen = tuple([m.id for _, m in scored[:player.per_turn]])
+        order = player.fixed_orders.get(chosen)
+        if order is not None:
+            return order
+        key = (player.team, chosen)
+        order = known.orders.get(key)
         if order is None:
             moves = [player.scenario.move_index[m] for m in chosen]
-            order = known.orders[(player.team, chosen)] = Order(player.team, player.order_for(state, moves))
+            order = known.orders[key] = Order(player.team, player.order_for(state, moves))
+            if not any(player.waits_for(m) for m in moves):
+                player.fixed_orders[chosen] = order
         return order
+
+
+def _best_first(scored: tuple[float, Move]) -> float:
+    return -scored[0]
 
 
 class DoctrinePlayer:
@@ -270,8 +290,11 @@ class DoctrinePlayer:
             (rule.after, rule.reason, tuple(other for other in moves if other.team != team and not other.secret
                                             and _matches(other, rule.after)))
             for rule in doctrine.sequencing if _matches(m, rule.move)) for m in moves}
+        self.threshold = 5 * self.doctrine.patience
         self.passes = _passing(scenario)
         self._singles: dict[str, Order] = {}
+        # Orders of moves that wait for no partner are the same on any state: made once, when needed.
+        self.fixed_orders: dict[tuple[str, ...], Order] = {}
         self._quick_gains: dict[str, float] | None = None
 
     # -- what it refuses and in which order it moves -------------------------------------
@@ -295,6 +318,10 @@ class DoctrinePlayer:
                     continue
                 return other, reason
         return None
+
+    def waits_for(self, move: Move) -> bool:
+        """Whether the doctrine may make `move` wait for another team's move (on some state)."""
+        return bool(self._partners[move.id])
 
     @property
     def quick_gains(self) -> dict[str, float]:
@@ -516,8 +543,10 @@ class LookaheadPlayer(DoctrinePlayer):
                 orders[self.team] = order
                 self._reciprocate(state, order, orders)
             else:
-                orders = {team_id: decision.quick_order(player, state, rng) for team_id, player in self.others.items()}
-                orders[self.team] = decision.quick_order(self, state, rng)
+                known = decision.of(state)
+                orders = {team_id: decision.quick_order(player, state, rng, known)
+                          for team_id, player in self.others.items()}
+                orders[self.team] = decision.quick_order(self, state, rng, known)
             try:
                 state = decision.resolve(state, orders)
             except IllegalOrder:
