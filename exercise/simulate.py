@@ -1,7 +1,7 @@
 """Balance reports: a scenario played many times by computer players, summarized.
 
 Deterministic for a seed: game i is played with its own seed derived from (seed, i), and
-results are merged in game order whether one process or two did the work.
+results are merged in game order however many processes did the work (exercise/parallel.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 REPORT_VERSION = 1
 
@@ -101,33 +103,118 @@ def _scenario(path: str, variant: str | None = None):
     return _CACHE[(path, variant)]
 
 
-def _play_chunk(args: tuple) -> list[dict[str, Any]]:
-    path, seeds, levels, strategies, variant = args
-    return [play_one(path, s, levels, strategies, variant) for s in seeds]
+# What a game costs, roughly, a turn, by the level of each team's player: only to hand the
+# costliest work out first, to cut it into tasks of about the same cost, and to keep work too
+# small to be worth a pool in one process. A flagship game by random players costs about 24.
+_LEVEL_COST = {"random": 0.5, "doctrine": 20.0, "lookahead": 150.0}
+TASK_LEAST = 300.0  # the least cost of a task: about a dozen flagship random games, 2 doctrine ones
+POOL_FROM = 2400.0  # less work than this (a hundred flagship random games) stays in one process
 
 
-def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: int = 1,
+def game_cost(turns: int, levels: Mapping[str, str], strategies: Mapping[str, str] | None = None) -> float:
+    """A rough relative cost of one game of `turns` turns with these players (a scripted or passing team costs little)."""
+    strategies = strategies or {}
+    return turns * (1.0 + sum(0.1 if team in strategies and strategies[team] not in _LEVEL_COST
+                              else _LEVEL_COST.get(strategies.get(team, level), 20.0)
+                              for team, level in levels.items()))
+
+
+@attrs.frozen
+class Games:
+    """`runs` games of a scenario with these players: game i has the seed `game_seed(seed, i)`."""
+
+    path: str
+    runs: int
+    seed: int
+    levels: tuple[tuple[str, str], ...] = attrs.field(converter=lambda v: tuple(dict(v).items()))
+    strategies: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=lambda v: tuple(dict(v or {}).items()))
+    variant: str | None = None
+
+    def key(self) -> tuple:
+        """Games with the same key and index are the same game."""
+        return (self.path, self.levels, self.strategies, self.variant, self.seed)
+
+
+@attrs.frozen
+class Plan:
+    """The games to play, each once, cut into tasks: `(path, seeds, levels, strategies, variant)`."""
+
+    processes: int
+    tasks: tuple[tuple, ...]
+    costs: tuple[float, ...]
+    games: tuple[tuple[tuple, tuple[int, ...]], ...]  # each task's (key, game indexes)
+
+
+def _play_chunk(_shared: Any, task: tuple) -> list[dict[str, Any]]:
+    path, seeds, levels, strategies, variant = task
+    return [play_one(path, s, dict(levels), dict(strategies), variant) for s in seeds]
+
+
+def prepare(games: Games) -> None:
+    """Load the scenario and any orders file in this process, before any fork: a child inherits them,
+    and a file that cannot be read is said once, here."""
+    scenario = _scenario(games.path, games.variant)
+    for team, strategy in games.strategies:
+        _strategy(games.path, scenario, team, strategy)
+
+
+def plan(wanted: list[Games], jobs: int | None = 1) -> Plan:
+    """How `play_many` plays these games: each game once, in up to `jobs` processes (None: every core).
+
+    Work too small to be worth a pool stays in one process; otherwise about forty tasks a process,
+    small enough that the cores finish together, each worth handing out, and at most 25 games.
+    """
+    from exercise.parallel import processes_for
+
+    unique: dict[tuple, dict[int, None]] = {}
+    costs: dict[tuple, float] = {}
+    for games in wanted:
+        prepare(games)
+        unique.setdefault(games.key(), {}).update(dict.fromkeys(range(games.runs)))
+        turns = _scenario(games.path, games.variant).turns
+        costs[games.key()] = game_cost(turns, dict(games.levels), dict(games.strategies))
+    total = sum(costs[key] * len(indexes) for key, indexes in unique.items())
+    processes = processes_for(jobs, sum(len(indexes) for indexes in unique.values())) if total >= POOL_FROM else 1
+    tasks, task_costs, where = [], [], []
+    for key, indexes in unique.items():
+        path, levels, strategies, variant, seed = key
+        size = 25
+        if processes > 1:
+            size = max(1, min(25, max(math.ceil(TASK_LEAST / costs[key]), round(total / (processes * 40) / costs[key]))))
+        ordered = sorted(indexes)
+        for start in range(0, len(ordered), size):
+            part = tuple(ordered[start:start + size])
+            tasks.append((path, [game_seed(seed, i) for i in part], levels, strategies, variant))
+            task_costs.append(costs[key] * len(part))
+            where.append((key, part))
+    return Plan(processes, tuple(tasks), tuple(task_costs), tuple(where))
+
+
+def play_many(wanted: list[Games], jobs: int | None = 1,
+              progress: Callable[[int, int], None] | None = None) -> list[list[dict[str, Any]]]:
+    """Every game of every request, across up to `jobs` processes (None: every core); each request's
+    games in game order, the same from one process or many.
+
+    Requests with the same players and seed share their games (150 runs are the first 150 of
+    300), and the costliest tasks are handed out first (see `plan`).
+    """
+    from exercise.parallel import Processes
+
+    work = plan(wanted, jobs)
+    with Processes(work.processes, tasks=len(work.tasks)) as pool:
+        results = pool.map(_play_chunk, work.tasks, costs=work.costs, sizes=[len(t[1]) for t in work.tasks],
+                           progress=progress)
+    played: dict[tuple, dict[int, dict[str, Any]]] = {}
+    for (key, part), chunk in zip(work.games, results):
+        played.setdefault(key, {}).update(zip(part, chunk))
+    return [[played[games.key()][i] for i in range(games.runs)] for games in wanted]
+
+
+def run_games(path: str, runs: int, seed: int, levels: Mapping[str, str], jobs: int | None = 1,
               progress: Callable[[int, int], None] | None = None,
               strategies: Mapping[str, str] | None = None, variant: str | None = None) -> list[dict[str, Any]]:
-    """Play `runs` games; with jobs > 1, in that many processes. Results in game order."""
-    seeds = [game_seed(seed, i) for i in range(runs)]
-    chunk = 25
-    chunks = [seeds[i:i + chunk] for i in range(0, len(seeds), chunk)]
-    results: list[dict[str, Any]] = []
-    if jobs > 1 and len(chunks) > 1:
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_play_chunk, [(path, c, dict(levels), dict(strategies or {}), variant) for c in chunks]):
-                results.extend(part)
-                if progress:
-                    progress(len(results), runs)
-    else:
-        for c in chunks:
-            results.extend(_play_chunk((path, c, dict(levels), dict(strategies or {}), variant)))
-            if progress:
-                progress(len(results), runs)
-    return results
+    """Play `runs` games; with jobs > 1 (or None: every core), in that many processes. Results in game order."""
+    return play_many([Games(path, runs, seed, levels, strategies, variant)], jobs, progress)[0]
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
