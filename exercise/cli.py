@@ -331,36 +331,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     """Check every expectation of every scenario named; exit 1 when one fails."""
     import json
-    import os
 
-    from exercise.expectations import check, render
+    from exercise.expectations import StrategyError, check_all, render
 
     failed = 0
     out: list[dict[str, Any]] = []
     show = sys.stderr.isatty() and not args.quiet
-    jobs = args.jobs or min(2, os.cpu_count() or 1)
+    jobs = args.jobs or None  # every core; the same results with any number
     for name in args.scenarios:
         scenario = open_scenario(name)
         path = str(resolve_scenario_path(name))
         if not scenario.expectations:
             print(f"{scenario.title}: no expectations ([[expect]] tables) to check")
             continue
-        results = []
-        for i, expectation in enumerate(scenario.expectations, start=1):
-            def progress(done: int, total: int, i: int = i) -> None:
-                if show:
-                    sys.stderr.write(f"\r  {scenario.id}: expectation {i} of {len(scenario.expectations)}, "
-                                     f"{done}/{total} games   ")
-                    sys.stderr.flush()
 
-            try:
-                results.append(check(path, scenario, expectation, jobs, progress))
-            except Exception as exc:  # an orders file named by a strategy that cannot be used, say
-                from exercise.orders_file import OrdersFileError
+        def progress(done: int, total: int, scenario: Any = scenario) -> None:
+            if show:
+                sys.stderr.write(f"\r  {scenario.id}: {len(scenario.expectations)} expectation(s), "
+                                 f"{done}/{total} games   ")
+                sys.stderr.flush()
 
-                if isinstance(exc, OrdersFileError):
-                    raise UserError(f"{path}: expect '{expectation.id}': {exc}") from None
-                raise
+        try:
+            results = check_all(path, scenario, scenario.expectations, jobs, progress)
+        except StrategyError as exc:  # an orders file named by a strategy that cannot be used, say
+            raise UserError(f"{path}: {exc}") from None
         if show:
             sys.stderr.write("\r" + " " * 70 + "\r")
         failed += sum(1 for r in results if not r.passed)

@@ -9,14 +9,23 @@ doctrine. Each result carries the figure it was judged on.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from statistics import mean
 from typing import Any
 
 import attrs
 
 from exercise.engine.model import Expectation, Scenario
-from exercise.simulate import run_games, wilson
+from exercise.simulate import Games, play_many, prepare, wilson
+
+
+class StrategyError(Exception):
+    """An expectation's strategy names an orders file that cannot be used."""
+
+    def __init__(self, expectation: Expectation, error: Exception) -> None:
+        super().__init__(f"expect '{expectation.id}': {error}")
+        self.expectation = expectation
+        self.error = error
 
 
 @attrs.frozen
@@ -36,11 +45,45 @@ def _endings(scenario: Scenario, games: list[dict[str, Any]]) -> dict[str, float
     return {o.id: counts[o.id] / len(games) for o in scenario.outcomes}
 
 
-def check(path: str, scenario: Scenario, exp: Expectation, jobs: int = 1,
+def wanted(path: str, exp: Expectation) -> list[Games]:
+    """The games an expectation is judged on: its own, and for `strategy_below_doctrine` the
+    team's doctrine games and the games with its strategy (same seeds, same other players)."""
+    levels = dict(exp.players)
+    games = [Games(path, exp.runs, exp.seed, levels)]
+    if exp.check == "strategy_below_doctrine":
+        team = exp.team or ""
+        games.append(Games(path, exp.runs, exp.seed, {**levels, team: "doctrine"}))
+        games.append(Games(path, exp.runs, exp.seed, levels, {team: exp.strategy or "pass"}))
+    return games
+
+
+def check_all(path: str, scenario: Scenario, expectations: Sequence[Expectation], jobs: int | None = 1,
+              progress: Callable[[int, int], None] | None = None) -> list[Result]:
+    """Play every game the expectations need, each once and across up to `jobs` processes (None:
+    every core), then judge each expectation. The same results from one process or many."""
+    from exercise.orders_file import OrdersFileError
+
+    requests = [wanted(path, exp) for exp in expectations]
+    for exp, games in zip(expectations, requests):
+        try:
+            for g in games:
+                prepare(g)  # an orders file is read here, once, and said with its expectation
+        except OrdersFileError as exc:
+            raise StrategyError(exp, exc) from None
+    played = iter(play_many([g for games in requests for g in games], jobs, progress))
+    return [judge(scenario, exp, [next(played) for _ in games]) for exp, games in zip(expectations, requests)]
+
+
+def check(path: str, scenario: Scenario, exp: Expectation, jobs: int | None = 1,
           progress: Callable[[int, int], None] | None = None) -> Result:
     """Play the games the expectation needs and judge it."""
+    return check_all(path, scenario, [exp], jobs, progress)[0]
+
+
+def judge(scenario: Scenario, exp: Expectation, played: list[list[dict[str, Any]]]) -> Result:
+    """The expectation judged on its games (in the order `wanted` asks for them)."""
+    games = played[0]
     levels = dict(exp.players)
-    games = run_games(path, exp.runs, exp.seed, levels, jobs, progress)
     n = len(games)
     kind = exp.check
     if kind == "ending_share":
@@ -90,10 +133,9 @@ def check(path: str, scenario: Scenario, exp: Expectation, jobs: int = 1,
         return Result(exp, ok, words, {"share": worst[0], "move": worst[1], "ending": worst[2]})
     if kind == "strategy_below_doctrine":
         team = exp.team or ""
-        doctrine_games = games if levels.get(team) == "doctrine" else run_games(
-            path, exp.runs, exp.seed, {**levels, team: "doctrine"}, jobs, progress)
+        doctrine_games = games if levels.get(team) == "doctrine" else played[1]
         doctrine = mean(g["scores"].get(team, 0.0) for g in doctrine_games)
-        tried = run_games(path, exp.runs, exp.seed, levels, jobs, progress, strategies={team: exp.strategy or "pass"})
+        tried = played[2]
         strategy = mean(g["scores"].get(team, 0.0) for g in tried)
         ok = strategy <= doctrine
         return Result(exp, ok, f"{team} scores {strategy:.3f} with '{exp.strategy}', {doctrine:.3f} with its doctrine "
