@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FLAGSHIP
-from exercise.bots import bot_rng, make_player
-from exercise.engine import initial_state, load_scenario, override, view
+from exercise.bots import bot_rng, make_player, team_value
+from exercise.engine import initial_state, load_scenario, override, score, view
 from exercise.play import play_turn
 
 
@@ -52,3 +52,19 @@ def test_a_lookahead_player_answers_a_later_turn_as_a_new_player_would(flagship)
         expected = answer(make_player("lookahead", flagship, team).choose(observation, bot_rng(5, team, state.turn)))
         assert expected == answer(player.choose(observation, bot_rng(5, team, state.turn)))
         state, _ = play_turn(state, computers, 5)
+
+
+def test_a_doctrine_values_objectives_by_the_engines_score(flagship):
+    """`team_value` counts the team's objectives as the engine scores them (it works the fraction
+    out itself, for speed): the same value as with `score(state, team).fraction`, turn by turn."""
+    state = initial_state(flagship, 7)
+    computers = {t.id: make_player("random", flagship, t.id) for t in flagship.teams}
+    while state.outcome is None:
+        for team in flagship.teams:
+            doctrine = team.doctrine
+            expected = sum(weight * state.meters[m] for m, weight in doctrine.values)
+            expected += sum(v for f, v in doctrine.flag_values if f in state.flags)
+            if doctrine.objectives and team.objectives:
+                expected += doctrine.objectives * score(state, team.id).fraction
+            assert expected == team_value(state, team.id)
+        state, _ = play_turn(state, computers, 7)

@@ -28,18 +28,22 @@ from exercise.engine.state import (
     State,
     legal_moves,
     resolve_turn,
-    score,
 )
 
 
 def team_value(state: State, team: str) -> float:
     """How good a state is for a team, by its doctrine: meters, facts and objectives."""
-    doctrine = state.scenario.team_index[team].doctrine
+    info = state.scenario.team_index[team]
+    doctrine = info.doctrine
     meters = state.meters
     value = sum(weight * meters[m] for m, weight in doctrine.values)
     value += sum(v for f, v in doctrine.flag_values if f in state.flags)
-    if doctrine.objectives and state.scenario.team_index[team].objectives:
-        value += doctrine.objectives * score(state, team).fraction
+    if doctrine.objectives and info.objectives:
+        # score(state, team).fraction, without the Score: a what-if state is valued many times over
+        objectives = info.objectives
+        total = sum(o.points for o in objectives)
+        points = sum(o.points for o in objectives if o.when.evaluate(state))
+        value += doctrine.objectives * (points / total if total else 0.0)
     return value
 
 
