@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 import attrs
 
 from exercise.engine.audience import Observation, belief_state
-from exercise.engine.model import Doctrine, Move, Scenario
+from exercise.engine.model import Doctrine, Move, RedLine, Scenario
 from exercise.engine.state import (
     IllegalOrder,
     Order,
@@ -285,15 +285,10 @@ class DoctrinePlayer:
         self.per_turn = scenario.team_index[team].moves_per_turn
         # A team that may order no move (moves_per_turn = 0) has no candidates, whatever is legal.
         self.orders_moves = self.per_turn > 0
-        # What the doctrine says of each move, worked out once: the red lines that name it and
-        # the partners its sequencing rules wait for, in the doctrine's order.
-        doctrine, moves = self.doctrine, scenario.moves
-        self._lines = {m.id: tuple(line for line in doctrine.red_lines
-                                   if any(_matches(m, name) for name in line.moves)) for m in moves}
-        self._partners = {m.id: tuple(
-            (rule.after, rule.reason, tuple(other for other in moves if other.team != team and not other.secret
-                                            and _matches(other, rule.after)))
-            for rule in doctrine.sequencing if _matches(m, rule.move)) for m in moves}
+        # What the doctrine says of each move, worked out the first time the move is asked about
+        # (`_learn`): the red lines that name it and the partners its sequencing rules wait for.
+        self._lines: dict[str, tuple[RedLine, ...]] = {}
+        self._partners: dict[str, tuple[tuple[str, str, tuple[Move, ...]], ...]] = {}
         self.threshold = 5 * self.doctrine.patience
         self.passes = _passing(scenario)
         self._singles: dict[str, Order] = {}
@@ -302,8 +297,23 @@ class DoctrinePlayer:
         self._quick_gains: dict[str, float] | None = None
 
     # -- what it refuses and in which order it moves -------------------------------------
+    def _learn(self, move: Move) -> None:
+        """The red lines that name `move`, and for each sequencing rule of the move, in the
+        doctrine's order, the move it waits for and the public moves of other teams that are it."""
+        doctrine, team = self.doctrine, self.team
+        self._lines[move.id] = tuple(line for line in doctrine.red_lines
+                                     if any(_matches(move, name) for name in line.moves))
+        self._partners[move.id] = tuple(
+            (rule.after, rule.reason, tuple(other for other in self.scenario.moves
+                                            if other.team != team and not other.secret and _matches(other, rule.after)))
+            for rule in doctrine.sequencing if _matches(move, rule.move))
+
     def red_line(self, state: State, move: Move) -> str | None:
-        for line in self._lines[move.id]:
+        lines = self._lines.get(move.id)
+        if lines is None:
+            self._learn(move)
+            lines = self._lines[move.id]
+        for line in lines:
             if line.unless is None or not line.unless.evaluate(state):
                 return line.reason
         return None
@@ -313,8 +323,12 @@ class DoctrinePlayer:
 
         Only a public move can be a partner: whether a secret move was played is never known.
         """
+        rules = self._partners.get(move.id)
+        if rules is None:
+            self._learn(move)
+            rules = self._partners[move.id]
         count = state.history.count
-        for after, reason, others in self._partners[move.id]:
+        for after, reason, others in rules:
             if after in count:
                 continue
             for other in others:
@@ -325,6 +339,8 @@ class DoctrinePlayer:
 
     def waits_for(self, move: Move) -> bool:
         """Whether the doctrine may make `move` wait for another team's move (on some state)."""
+        if move.id not in self._partners:
+            self._learn(move)
         return bool(self._partners[move.id])
 
     @property
