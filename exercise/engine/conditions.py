@@ -668,8 +668,70 @@ def _comparison(node: Comparison) -> Evaluator:
     }[op]
 
 
+# A condition is evaluated many times a turn (every rule, ending and requirement, in every
+# what-if turn of a computer player), so the compiler joins what it can into fewer closures:
+# `a and (b and c)` is one conjunction, a run of facts (`x and not y and not z`) is one set
+# test, and `not` of a fact or of `played()` is one test. The result is the same, by the same
+# order of evaluation; a fact test never fails, so joining a run of them changes no outcome.
+def _flattened(parts: tuple[Node, ...], kind: type) -> list[Node]:
+    out: list[Node] = []
+    for part in parts:
+        if type(part) is kind:
+            out.extend(_flattened(part.parts, kind))  # type: ignore[attr-defined]
+        else:
+            out.append(part)
+    return out
+
+
+def _fact_test(node: Node) -> tuple[str, bool] | None:
+    """(fact, wanted) for `fact` and `not fact`; None for anything else."""
+    if type(node) is FlagName:
+        return node.id, True
+    if type(node) is Not and type(node.operand) is FlagName:
+        return node.operand.id, False
+    return None
+
+
+def _joined(parts: list[Node], conjunction: bool) -> list[Evaluator]:
+    """The closures of a conjunction's (or disjunction's) parts, consecutive fact tests as one."""
+    fns: list[Evaluator] = []
+    i = 0
+    while i < len(parts):
+        j = i
+        while j < len(parts) and _fact_test(parts[j]) is not None:
+            j += 1
+        if j - i >= 2:
+            tests = [_fact_test(p) for p in parts[i:j]]
+            wanted = frozenset(f for f, w in tests if w)  # type: ignore[misc]
+            unwanted = frozenset(f for f, w in tests if not w)  # type: ignore[misc]
+            fns.append(_facts_all(wanted, unwanted) if conjunction else _facts_any(wanted, unwanted))
+            i = j
+        else:
+            fns.append(compile_tree(parts[i]))
+            i += 1
+    return fns
+
+
+def _facts_all(wanted: frozenset[str], unwanted: frozenset[str]) -> Evaluator:
+    if not unwanted:
+        return lambda s: wanted <= s.flags
+    if not wanted:
+        return lambda s: unwanted.isdisjoint(s.flags)
+    return lambda s: wanted <= s.flags and unwanted.isdisjoint(s.flags)
+
+
+def _facts_any(wanted: frozenset[str], unwanted: frozenset[str]) -> Evaluator:
+    if not unwanted:
+        return lambda s: not wanted.isdisjoint(s.flags)
+    if not wanted:
+        return lambda s: not unwanted <= s.flags
+    return lambda s: not wanted.isdisjoint(s.flags) or not unwanted <= s.flags
+
+
 def _and(node: And) -> Evaluator:
-    fns = [compile_tree(p) for p in node.parts]
+    fns = _joined(_flattened(node.parts, And), True)
+    if len(fns) == 1:
+        return fns[0]
     if len(fns) == 2:
         a, b = fns
         return lambda s: a(s) and b(s)
@@ -683,7 +745,9 @@ def _and(node: And) -> Evaluator:
 
 
 def _or(node: Or) -> Evaluator:
-    fns = [compile_tree(p) for p in node.parts]
+    fns = _joined(_flattened(node.parts, Or), False)
+    if len(fns) == 1:
+        return fns[0]
     if len(fns) == 2:
         a, b = fns
         return lambda s: a(s) or b(s)
@@ -697,7 +761,18 @@ def _or(node: Or) -> Evaluator:
 
 
 def _not(node: Not) -> Evaluator:
-    fn = compile_tree(node.operand)
+    operand = node.operand
+    if type(operand) is FlagName:
+        name = operand.id
+        return lambda s: name not in s.flags
+    if type(operand) is Call and operand.function in ("played", "fired", "succeeded"):
+        m = operand.args[0]
+        if operand.function == "played":
+            return lambda s: m not in s.history.count
+        if operand.function == "fired":
+            return lambda s: m not in s.history.fired
+        return lambda s: m not in s.history.succeeded
+    fn = compile_tree(operand)
     return lambda s: not fn(s)
 
 

@@ -625,15 +625,17 @@ def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
     """Whether every team has an order and every order is legal, asked quickly: True means
     `check_order` would find nothing; False, that it is to be asked for its reasons."""
     scenario = state.scenario
-    if len(orders) != len(scenario.teams):
+    team_index = scenario.team_index
+    if len(orders) != len(team_index):
         return False
     move_index = scenario.move_index
     for key, order in orders.items():
-        team = scenario.team_index.get(key)
-        if team is None or order.team != key or len(order.moves) > team.moves_per_turn:
+        if order.team != key or key not in team_index:
             return False
-        if not order.moves:
+        if not order.moves:  # a pass
             continue
+        if len(order.moves) > team_index[key].moves_per_turn:
+            return False
         legal = legal_move_ids(state, key) if ("legal", key) in state.memo else None
         seen = set()
         for om in order.moves:
