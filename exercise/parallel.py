@@ -45,7 +45,8 @@ def can_fork() -> bool:
 
 
 def processes_for(jobs: int | None, tasks: int) -> int:
-    """How many processes `jobs` means for this many tasks: None or 0 for every usable core; 1 where forking is unsafe."""
+    """How many processes `jobs` means for this many tasks: None or 0 for every usable core, and 1
+    where forking is unsafe."""
     wanted = jobs or usable_cores()
     if wanted <= 1 or tasks <= 1 or not can_fork():
         return 1

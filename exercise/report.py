@@ -51,6 +51,7 @@ from exercise.render import (
     objective_results,
     reason_words,
 )
+from exercise.parallel import Processes
 from exercise.session import Fold, Session, apply
 from exercise.transcript import who_plays
 
@@ -58,17 +59,93 @@ REPLAYS = 100
 
 
 # -- decisive moments -----------------------------------------------------------------------
+# Replays are spread over every core (exercise/parallel.py): each task is a run of consecutive
+# replays of one start, seeded by its number, and returns how many reached the ending; the counts
+# are added per start, so the figures are the same from one process or many. A pool costs its
+# processes some 30 to 60 ms of CPU (forking, the engine's caches built again in each); on two
+# idle cores it pays from about 150 replayed turns, and a busy machine or a faster engine moves
+# that up: below this many the replays stay in one process. The ending screen writes its reports
+# from a worker thread, where forking is unsafe: there they run in the app's process (parallel.py).
+POOL_FROM_TURNS = 400
+CHUNK = 20  # replays a task: small enough that the cores finish together
+
+
 def _finish(state: State, seed: int, level: str = "random") -> str | None:
     scenario = state.scenario
     return play_out(state, computers(scenario, {t.id: level for t in scenario.teams}), seed).outcome
 
 
-def chance_of(state: State, outcome: str, base_seed: int, replays: int = REPLAYS) -> float:
-    """The share of replays from `state` that reach `outcome`, computer players playing on."""
-    if state.outcome is not None:
-        return 1.0 if state.outcome == outcome else 0.0
-    hits = sum(1 for k in range(replays) if _finish(state, base_seed * 7919 + k) == outcome)
-    return hits / replays
+def _counterfactual(start: State, record: Any, move_id: str) -> State | None:
+    """The turn resolved again from `start` without one executed move; None when those orders are not legal."""
+    move = start.scenario.move_index[move_id]
+    orders = dict(record.orders)
+    kept = tuple(om for om in orders[move.team].moves if om.move != move_id)
+    orders[move.team] = Order(move.team, kept, orders[move.team].rationale)
+    try:
+        without, _ = resolve_turn(start, orders)
+    except Exception:  # the counterfactual orders are not legal: skip this move
+        return None
+    return without
+
+
+@attrs.define
+class _Replays:
+    """What every replay task reads (inherited by a forked process, never pickled), and the
+    counterfactual states each process has worked out (a task names one by turn and move)."""
+
+    outcome: str
+    starts: tuple  # the state before each turn, as the audience could know it
+    records: tuple  # each turn's record, projected to the audience
+    without: dict = attrs.field(factory=dict)  # (turn index, move) -> the turn resolved without the move
+
+    def start(self, index: int, move_id: str | None) -> State:
+        if move_id is None:
+            return self.starts[index]
+        if (index, move_id) not in self.without:  # the engine is deterministic: the parent's state, again
+            self.without[index, move_id] = _counterfactual(self.starts[index], self.records[index], move_id)
+        return self.without[index, move_id]
+
+
+def _hits(shared: _Replays, task: tuple) -> int:
+    """How many of a run of replays reach the ending, from a turn's start or from that turn without a move."""
+    index, move_id, base_seed, first, last = task
+    state = shared.start(index, move_id)
+    return sum(1 for k in range(first, last) if _finish(state, base_seed * 7919 + k) == shared.outcome)
+
+
+def _chances(pool: Processes, shared: _Replays, starts: list[tuple[int, str | None, State]],
+             seeds: list[int], replays: int) -> list[float]:
+    """The share of `replays` replays reaching the ending from each start, in the order given."""
+    tasks, owner, costs = [], [], []
+    chances: list[float | None] = []
+    for n, ((index, move_id, state), seed) in enumerate(zip(starts, seeds)):
+        if state.outcome is not None:
+            chances.append(1.0 if state.outcome == shared.outcome else 0.0)
+            continue
+        chances.append(None)
+        for first in range(0, replays, CHUNK):
+            last = min(first + CHUNK, replays)
+            tasks.append((index, move_id, seed, first, last))
+            owner.append(n)
+            costs.append((last - first) * (state.scenario.turns - state.turn + 1))
+    hits = [0] * len(starts)
+    for n, count in zip(owner, pool.map(_hits, tasks, costs=costs)):
+        hits[n] += count
+    return [c if c is not None else hits[n] / replays for n, c in enumerate(chances)]
+
+
+def chance_of(state: State, outcome: str, base_seed: int, replays: int = REPLAYS, jobs: int | None = 1) -> float:
+    """The share of replays from `state` that reach `outcome`, computer players playing on
+    (in up to `jobs` processes; None: every core; the same share whatever the number)."""
+    shared = _Replays(outcome, (state,), (None,))
+    with Processes(jobs if _replayed_turns([state], replays) >= POOL_FROM_TURNS else 1, shared,
+                   tasks=-(-replays // CHUNK)) as pool:
+        return _chances(pool, shared, [(0, None, state)], [base_seed], replays)[0]
+
+
+def _replayed_turns(states: Sequence[State], replays: int) -> int:
+    """At most how many turns the replays from these states play: what decides whether a pool pays."""
+    return sum(replays * (s.scenario.turns - s.turn + 1) for s in states if s.outcome is None)
 
 
 def _as_known(state: State, audience: Audience, seed: int) -> State:
@@ -78,12 +155,16 @@ def _as_known(state: State, audience: Audience, seed: int) -> State:
     return belief_state(state.scenario, observe(state, audience), seed)
 
 
-def decisive_moments(session: Session, replays: int = REPLAYS, audience: Audience = FACILITATOR) -> dict[str, Any]:
+def decisive_moments(session: Session, replays: int = REPLAYS, audience: Audience = FACILITATOR,
+                     jobs: int | None = None) -> dict[str, Any]:
     """How the chance of the actual ending moved turn by turn, and the moves that moved it most.
 
     For the facilitator, replays start from the real states. For the room or a team, they start
     from what that audience could know (hidden meters at their start, secret moves unplayed), and
     only moves it knows of are tried without: the figures never depend on a secret.
+
+    The replays run in up to `jobs` processes (None: every core, when the work is worth a pool and
+    this process may fork; see exercise/parallel.py); the figures are the same whatever the number.
     """
     state = session.state
     outcome = state.outcome
@@ -95,28 +176,31 @@ def decisive_moments(session: Session, replays: int = REPLAYS, audience: Audienc
     seed = session.seed
     before = [_as_known(s, audience, seed + i) for i, s in enumerate(session.states_before())]
     records = [project_record(session.scenario, audience, r) for r in session.records]
-    chances = [chance_of(s, outcome, seed + i, replays) for i, s in enumerate(before)] + [1.0]
-    turns = []
-    for i, record in enumerate(records):
-        turns.append({"turn": record.turn, "before": chances[i], "after": chances[i + 1],
-                      "change": chances[i + 1] - chances[i]})
-    ranked = sorted(turns, key=lambda t: -abs(t["change"]))[:3]
+    shared = _Replays(outcome, tuple(before), tuple(records))
+    if _replayed_turns(before, replays) < POOL_FROM_TURNS:
+        jobs = 1
+    with Processes(jobs, shared, tasks=len(before) * -(-replays // CHUNK)) as pool:
+        chances = _chances(pool, shared, [(i, None, s) for i, s in enumerate(before)],
+                           [seed + i for i in range(len(before))], replays) + [1.0]
+        turns = []
+        for i, record in enumerate(records):
+            turns.append({"turn": record.turn, "before": chances[i], "after": chances[i + 1],
+                          "change": chances[i + 1] - chances[i]})
+        ranked = sorted(turns, key=lambda t: -abs(t["change"]))[:3]
+        tried = []
+        for entry in ranked:
+            index = entry["turn"] - records[0].turn
+            for move_id in records[index].executed:
+                without = shared.start(index, move_id)
+                if without is not None:
+                    tried.append((entry, index, move_id, without))
+        without_chances = _chances(pool, shared, [(index, move_id, w) for _, index, move_id, w in tried],
+                                   [seed + 1000 + index for _, index, _, _ in tried], replays)
     moves = []
-    for entry in ranked:
-        index = entry["turn"] - records[0].turn
-        start, record = before[index], records[index]
-        for move_id in record.executed:
-            move = session.scenario.move_index[move_id]
-            orders = dict(record.orders)
-            kept = tuple(om for om in orders[move.team].moves if om.move != move_id)
-            orders[move.team] = Order(move.team, kept, orders[move.team].rationale)
-            try:
-                without, _ = resolve_turn(start, orders)
-            except Exception:  # the counterfactual orders are not legal: skip this move
-                continue
-            chance = chance_of(without, outcome, seed + 1000 + index, replays)
-            moves.append({"turn": record.turn, "move": move_id, "team": move.team,
-                          "with": entry["after"], "without": chance, "effect": entry["after"] - chance})
+    for (entry, index, move_id, _), chance in zip(tried, without_chances):
+        move = session.scenario.move_index[move_id]
+        moves.append({"turn": records[index].turn, "move": move_id, "team": move.team,
+                      "with": entry["after"], "without": chance, "effect": entry["after"] - chance})
     moves.sort(key=lambda m: -abs(m["effect"]))
     return {"outcome": outcome, "turns": turns, "moves": moves[:5], "replays": replays, "forced": False}
 

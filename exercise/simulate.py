@@ -112,7 +112,7 @@ POOL_FROM = 2400.0  # less work than this (a hundred flagship random games) stay
 
 
 def game_cost(turns: int, levels: Mapping[str, str], strategies: Mapping[str, str] | None = None) -> float:
-    """A rough relative cost of one game of `turns` turns with these players (a scripted or passing team costs little)."""
+    """A rough relative cost of a game of `turns` turns with these players (a scripted or passing team costs little)."""
     strategies = strategies or {}
     return turns * (1.0 + sum(0.1 if team in strategies and strategies[team] not in _LEVEL_COST
                               else _LEVEL_COST.get(strategies.get(team, level), 20.0)
@@ -131,8 +131,10 @@ class Games:
     variant: str | None = None
 
     def key(self) -> tuple:
-        """Games with the same key and index are the same game."""
-        return (self.path, self.levels, self.strategies, self.variant, self.seed)
+        """Games with the same key and index are the same game (a strategy that is the team's level is none)."""
+        levels = dict(self.levels)
+        strategies = tuple((team, s) for team, s in self.strategies if levels.get(team) != s)
+        return (self.path, self.levels, strategies, self.variant, self.seed)
 
 
 @attrs.frozen
@@ -172,7 +174,7 @@ def plan(wanted: list[Games], jobs: int | None = 1) -> Plan:
         prepare(games)
         unique.setdefault(games.key(), {}).update(dict.fromkeys(range(games.runs)))
         turns = _scenario(games.path, games.variant).turns
-        costs[games.key()] = game_cost(turns, dict(games.levels), dict(games.strategies))
+        costs[games.key()] = game_cost(turns, dict(games.levels), dict(games.key()[2]))
     total = sum(costs[key] * len(indexes) for key, indexes in unique.items())
     processes = processes_for(jobs, sum(len(indexes) for indexes in unique.values())) if total >= POOL_FROM else 1
     tasks, task_costs, where = [], [], []
@@ -180,7 +182,8 @@ def plan(wanted: list[Games], jobs: int | None = 1) -> Plan:
         path, levels, strategies, variant, seed = key
         size = 25
         if processes > 1:
-            size = max(1, min(25, max(math.ceil(TASK_LEAST / costs[key]), round(total / (processes * 40) / costs[key]))))
+            least = math.ceil(TASK_LEAST / costs[key])
+            size = max(1, min(25, max(least, round(total / (processes * 40) / costs[key]))))
         ordered = sorted(indexes)
         for start in range(0, len(ordered), size):
             part = tuple(ordered[start:start + size])
