@@ -842,8 +842,9 @@ class Report:
                 " starting values and secret moves left out.")
 
 
-def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -> Report:
-    """The report for one audience: everything in it is projected to that audience first."""
+def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM, jobs: int | None = None) -> Report:
+    """The report for one audience: everything in it is projected to that audience first (decisive
+    moments replayed in up to `jobs` processes; None: every core)."""
     state = session.state
     scenario = session.scenario
     ending = ending_event(state)
@@ -874,7 +875,7 @@ def build(session: Session, replays: int = REPLAYS, audience: Audience = ROOM) -
         columns=tuple(columns),
         meters=tuple(meters(session, audience, columns)),
         objectives=objectives,
-        decisive=decisive_view(scenario, decisive_moments(session, replays, audience)),
+        decisive=decisive_view(scenario, decisive_moments(session, replays, audience, jobs)),
         hot_wash=tuple(hot_wash(session, audience)),
         sources=tuple(SourceLine(s.author, s.title, s.publisher, s.date) for s in scenario.sources),
     )
