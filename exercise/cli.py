@@ -585,7 +585,7 @@ def _run_tui(args: argparse.Namespace, **kwargs: Any) -> Any:
 
 def build_app(argv: Sequence[str]) -> Any:
     """The TUI app exactly as `ttx ARGV` would build it, without running it (for tests)."""
-    args = build_parser().parse_args(list(argv))
+    args = parser_for(argv).parse_args(list(argv))
     args.build_only = True
     if args.func not in (cmd_home, cmd_play, cmd_resume, cmd_solo, cmd_author, cmd_serve):
         raise UserError(f"`ttx {' '.join(argv)}` does not open the interactive screens")
@@ -648,7 +648,13 @@ def cmd_resume(args: argparse.Namespace) -> Any:
     return _run_tui(args, start="resume", journal=journal, force=args.force, high_contrast=args.high_contrast)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command_named: str | None = None) -> argparse.ArgumentParser:
+    """The `ttx` parser, every sub-command's; or, with `command_named`, that sub-command's alone.
+
+    A sub-command's parser costs about as much as a scenario check's own work, so a command line
+    that names its command needs only that one ("": none, for `ttx` alone). A name that is no
+    command gets them all, for argparse's message listing them.
+    """
     parser = OneLineParser(
         prog="ttx",
         description="Tabletop exercises in the terminal: turn-based policy games from TOML scenario files.",
@@ -659,156 +665,176 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
     parser.set_defaults(func=cmd_home)
 
-    p = sub.add_parser("play", help="set up and play an exercise in the interactive screens")
-    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
-    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one, shown at setup)")
-    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
-    p.set_defaults(func=cmd_play)
+    def command(name: str, help: str) -> argparse.ArgumentParser | None:
+        return sub.add_parser(name, help=help) if command_named in (None, name) else None
 
-    p = sub.add_parser("solo", help="practise alone: play one team, the computer plays the others")
-    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
-    p.add_argument("--as", dest="team", required=True, metavar="TEAM", help="the team you play (its id)")
-    p.add_argument("--level", default="doctrine", metavar="LEVEL",
-                   help="the computer players: random, doctrine (default) or lookahead")
-    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
-    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
-    p.set_defaults(func=cmd_solo)
+    if p := command("play", "set up and play an exercise in the interactive screens"):
+        p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+        p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
+        p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one, shown at setup)")
+        p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+        p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("author", help="a scenario's problems, live as you edit it, and play-testing from any turn")
-    p.add_argument("scenario", metavar="FILE", help="the scenario file")
-    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
-    p.set_defaults(func=cmd_author)
+    if p := command("solo", "practise alone: play one team, the computer plays the others"):
+        p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+        p.add_argument("--as", dest="team", required=True, metavar="TEAM", help="the team you play (its id)")
+        p.add_argument("--level", default="doctrine", metavar="LEVEL",
+                       help="the computer players: random, doctrine (default) or lookahead")
+        p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
+        p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+        p.set_defaults(func=cmd_solo)
 
-    p = sub.add_parser("resume", help="continue a session exactly where it stopped")
-    p.add_argument("journal", metavar="JOURNAL", nargs="?", help="the journal (default: the latest unfinished session)")
-    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
-    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
-    p.set_defaults(func=cmd_resume)
+    if p := command("author", "a scenario's problems, live as you edit it, and play-testing from any turn"):
+        p.add_argument("scenario", metavar="FILE", help="the scenario file")
+        p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+        p.set_defaults(func=cmd_author)
 
-    p = sub.add_parser("serve", help="every team on its own device: serve the seats, facilitate at this terminal")
-    p.add_argument("scenario", metavar="SCENARIO", nargs="?",
-                   help="a scenario file, or a bundled scenario's name (not needed with --session)")
-    p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
-    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
-    p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
-    p.add_argument("--public-url", metavar="URL", help="the address students type, if not this machine's "
-                                                        "(behind a reverse proxy)")
-    p.add_argument("--store", metavar="URL", help="where the session is kept: a SQLite file (default: "
-                                                  "seats.sqlite in ttx's data folder) or postgresql://…")
-    p.add_argument("--session", metavar="ID", help="serve this session of the store again (after a restart)")
-    p.add_argument("--timer", type=int, default=0, metavar="MIN", help="minutes per turn (0: no timer)")
-    p.add_argument("--headless", action="store_true", help="serve the seats without the facilitator's screens "
-                                                          "(another host, or a facilitator elsewhere)")
-    p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
-    p.set_defaults(func=cmd_serve)
+    if p := command("resume", "continue a session exactly where it stopped"):
+        p.add_argument("journal", metavar="JOURNAL", nargs="?",
+                       help="the journal (default: the latest unfinished session)")
+        p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+        p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+        p.set_defaults(func=cmd_resume)
 
-    p = sub.add_parser("join", help="join a served exercise from this terminal, with your team's code")
-    p.add_argument("url", metavar="URL", help="the address the facilitator gave, e.g. http://192.168.1.20:8000")
-    p.add_argument("code", metavar="CODE", help="your team's join code")
-    p.set_defaults(func=cmd_join)
+    if p := command("serve", "every team on its own device: serve the seats, facilitate at this terminal"):
+        p.add_argument("scenario", metavar="SCENARIO", nargs="?",
+                       help="a scenario file, or a bundled scenario's name (not needed with --session)")
+        p.add_argument("--seed", type=seed_arg, help="the seed (default: a random one)")
+        p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
+        p.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
+        p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+        p.add_argument("--public-url", metavar="URL", help="the address students type, if not this machine's "
+                                                            "(behind a reverse proxy)")
+        p.add_argument("--store", metavar="URL", help="where the session is kept: a SQLite file (default: "
+                                                      "seats.sqlite in ttx's data folder) or postgresql://…")
+        p.add_argument("--session", metavar="ID", help="serve this session of the store again (after a restart)")
+        p.add_argument("--timer", type=int, default=0, metavar="MIN", help="minutes per turn (0: no timer)")
+        p.add_argument("--headless", action="store_true", help="serve the seats without the facilitator's screens "
+                                                              "(another host, or a facilitator elsewhere)")
+        p.add_argument("--high-contrast", action="store_true", help="start in the high-contrast theme")
+        p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("export", help="write a session kept in a store out as a journal")
-    p.add_argument("store", metavar="STORE", help="the store: a SQLite file, sqlite:///path or postgresql://…")
-    p.add_argument("--session", metavar="ID", help="the session (not needed when the store holds one)")
-    p.add_argument("-o", "--output", metavar="FILE", help="the journal to write (default: SESSION.jsonl)")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
-    p.set_defaults(func=cmd_export)
+    if p := command("join", "join a served exercise from this terminal, with your team's code"):
+        p.add_argument("url", metavar="URL", help="the address the facilitator gave, e.g. http://192.168.1.20:8000")
+        p.add_argument("code", metavar="CODE", help="your team's join code")
+        p.set_defaults(func=cmd_join)
 
-    p = sub.add_parser("import", help="put a journal into a store, to serve it to seats")
-    p.add_argument("journal", metavar="JOURNAL")
-    p.add_argument("--store", metavar="URL", help="the store (default: seats.sqlite in ttx's data folder)")
-    p.add_argument("--session", metavar="ID", help="the id it gets (default: a new one)")
-    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
-    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
-    p.set_defaults(func=cmd_import)
+    if p := command("export", "write a session kept in a store out as a journal"):
+        p.add_argument("store", metavar="STORE", help="the store: a SQLite file, sqlite:///path or postgresql://…")
+        p.add_argument("--session", metavar="ID", help="the session (not needed when the store holds one)")
+        p.add_argument("-o", "--output", metavar="FILE", help="the journal to write (default: SESSION.jsonl)")
+        p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
+        p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("list", help="list the bundled scenarios")
-    p.set_defaults(func=cmd_list)
+    if p := command("import", "put a journal into a store, to serve it to seats"):
+        p.add_argument("journal", metavar="JOURNAL")
+        p.add_argument("--store", metavar="URL", help="the store (default: seats.sqlite in ttx's data folder)")
+        p.add_argument("--session", metavar="ID", help="the id it gets (default: a new one)")
+        p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+        p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+        p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help="check scenario files and report every problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=("concise", "full"), default="concise",
-                   help="full: show the source line, a caret and a hint")
-    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
-    p.add_argument("--strict", action="store_true", help="warnings make the check fail too")
-    p.add_argument("--simulate", type=int, default=0, metavar="GAMES",
-                   help="also play GAMES random and GAMES doctrine games to find what never happens (300 is a good number)")
-    p.add_argument("--no-warnings", action="store_true", help="report errors only")
-    p.set_defaults(func=cmd_check)
+    if p := command("list", "list the bundled scenarios"):
+        p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("run", help="play a whole exercise headless and print the transcript")
-    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
-    p.add_argument("--seed", type=seed_arg, required=True, help="the seed: same seed, same game")
-    p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
-    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--journal", metavar="PATH", help="write the session journal here")
-    p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
-                   help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
-    p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
-                   help="print what this audience may know: facilitator (default, everything), room, or a team id")
-    p.set_defaults(func=cmd_run)
+    if p := command("check", "check scenario files and report every problem"):
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.add_argument("--format", choices=("concise", "full"), default="concise",
+                       help="full: show the source line, a caret and a hint")
+        p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+        p.add_argument("--strict", action="store_true", help="warnings make the check fail too")
+        p.add_argument("--simulate", type=int, default=0, metavar="GAMES",
+                       help="also play GAMES random and GAMES doctrine games to find what never happens "
+                            "(300 is a good number)")
+        p.add_argument("--no-warnings", action="store_true", help="report errors only")
+        p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("new", help="write a commented starter scenario")
-    p.add_argument("path", metavar="PATH", help="the new file, ending in .toml")
-    p.add_argument("--teams", metavar="NAMES", help="team names separated by commas (default: Blue,Red)")
-    p.set_defaults(func=cmd_new)
+    if p := command("run", "play a whole exercise headless and print the transcript"):
+        p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+        p.add_argument("--seed", type=seed_arg, required=True, help="the seed: same seed, same game")
+        p.add_argument("--orders", metavar="FILE", help="scripted orders (see scenarios/README.md)")
+        p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
+        p.add_argument("--journal", metavar="PATH", help="write the session journal here")
+        p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
+                       help="computer players' level: random, doctrine or lookahead (repeatable; default random)")
+        p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
+                       help="print what this audience may know: facilitator (default, everything), room, or a team id")
+        p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("schema", help="print a JSON Schema of the scenario format, for editors")
-    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
-    p.set_defaults(func=cmd_schema)
+    if p := command("new", "write a commented starter scenario"):
+        p.add_argument("path", metavar="PATH", help="the new file, ending in .toml")
+        p.add_argument("--teams", metavar="NAMES", help="team names separated by commas (default: Blue,Red)")
+        p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("simulate", help="play a scenario many times with computer players; a balance report")
-    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
-    p.add_argument("--runs", type=int, default=200, help="how many games (default 200)")
-    p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
-    p.add_argument("--seed", type=seed_arg, default=1, help="the seed: same seed, same report (default 1)")
-    p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
-                   help="computer players' level: random (default), doctrine or lookahead")
-    p.add_argument("--json", action="store_true", help="print the report as JSON (shape in scenarios/README.md)")
-    p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_simulate)
+    if p := command("schema", "print a JSON Schema of the scenario format, for editors"):
+        p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE")
+        p.add_argument("--force", action="store_true", help="replace FILE if it exists (never a journal)")
+        p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("test", help="check a scenario's expectations ([[expect]]) by simulation")
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or bundled scenarios' names")
-    p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 where there are 2 cores)")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    p.set_defaults(func=cmd_test)
+    if p := command("simulate", "play a scenario many times with computer players; a balance report"):
+        p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or a bundled scenario's name")
+        p.add_argument("--runs", type=int, default=200, help="how many games (default 200)")
+        p.add_argument("--variant", metavar="V", help="a variant of the scenario (`ttx list` shows them)")
+        p.add_argument("--seed", type=seed_arg, default=1, help="the seed: same seed, same report (default 1)")
+        p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
+                       help="computer players' level: random (default), doctrine or lookahead")
+        p.add_argument("--json", action="store_true", help="print the report as JSON (shape in scenarios/README.md)")
+        p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+        p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("report", help="an after-action report of a journaled session (Markdown or HTML)")
-    p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
-    p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
-    p.add_argument("--format", choices=("md", "html"), default="md")
-    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (a new file; never a journal)")
-    p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
-    p.add_argument("--audience", default="room", metavar="WHO",
-                   help="whose version: room (default: safe to hand to students), facilitator (everything), "
-                        "or a team id")
-    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
-    p.add_argument("--force", action="store_true",
-                   help="accept a scenario file that changed since the start, and replace FILE if it exists"
-                        " (never a journal)")
-    p.set_defaults(func=cmd_report)
+    if p := command("test", "check a scenario's expectations ([[expect]]) by simulation"):
+        p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or bundled scenarios' names")
+        p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 where there are 2 cores)")
+        p.add_argument("--json", action="store_true", help="print the results as JSON")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+        p.set_defaults(func=cmd_test)
 
-    p = sub.add_parser("replay", help="print the transcript of a journaled session")
-    p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
-    p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
-    p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
-                   help="print what this audience may know: facilitator (default, everything), room, or a team id")
-    p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
-    p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
-    p.set_defaults(func=cmd_replay)
+    if p := command("report", "an after-action report of a journaled session (Markdown or HTML)"):
+        p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
+        p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
+        p.add_argument("--format", choices=("md", "html"), default="md")
+        p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (a new file; never a journal)")
+        p.add_argument("--replays", type=int, default=100, help="replays per turn for decisive moments (default 100)")
+        p.add_argument("--audience", default="room", metavar="WHO",
+                       help="whose version: room (default: safe to hand to students), facilitator (everything), "
+                            "or a team id")
+        p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+        p.add_argument("--force", action="store_true",
+                       help="accept a scenario file that changed since the start, and replace FILE if it exists"
+                            " (never a journal)")
+        p.set_defaults(func=cmd_report)
+
+    if p := command("replay", "print the transcript of a journaled session"):
+        p.add_argument("journal", metavar="JOURNAL", help="a journal, or a store (with --session)")
+        p.add_argument("--session", metavar="ID", help="the session, when JOURNAL is a store holding several")
+        p.add_argument("--as", dest="audience", default="facilitator", metavar="WHO",
+                       help="print what this audience may know: facilitator (default, everything), room, or a team id")
+        p.add_argument("--scenario", metavar="FILE", help="the scenario file, if it has moved")
+        p.add_argument("--force", action="store_true", help="accept a scenario file that changed since the start")
+        p.set_defaults(func=cmd_replay)
+    if command_named and command_named not in sub.choices:
+        return build_parser()
     return parser
 
 
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser `argv` needs: its first word after any `--high-contrast` names the sub-command.
+
+    Any other option before the command (`--help`, `--version`, an abbreviation) gets every
+    sub-command's parser, so that what argparse does with it is unchanged.
+    """
+    words = list(argv)
+    while words[:1] == ["--high-contrast"]:
+        del words[0]
+    return build_parser(words[0] if words else "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = parser_for(argv).parse_args(argv)
     try:
         return int(args.func(args))
     except UserError as exc:
