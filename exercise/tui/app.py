@@ -81,6 +81,9 @@ class TtxApp(Refusals, App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
+    # The calm theme from the start: set in __init__, it would have every style sheet parsed
+    # again and applied again before the first frame (some 40 ms of the home screen's start).
+    theme: Reactive[str] = Reactive(CALM)
     # Screens watch these and update what they show; the app does not repaint every widget.
     state: reactive[State | None] = reactive(None, always_update=True, repaint=False)
     clock: reactive[str] = reactive("", repaint=False)
@@ -125,7 +128,10 @@ class TtxApp(Refusals, App[None]):
         self._kept: set[str] = set()  # names of the screens kept for this exercise (kept_screen)
         # Chosen before the first frame: switching theme after mounting restyles every widget.
         self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if high_contrast else CALM
+        if high_contrast:
+            self.theme = HIGH_CONTRAST.name
+        else:  # the calm theme is the default (`theme` below): only the class Textual gives it is added
+            self.set_class(True, f"-theme-{CALM}", update=False)
 
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -600,10 +606,10 @@ class TtxApp(Refusals, App[None]):
 
     def console_refusal(self) -> str | None:
         """Why the facilitator console may not open now, or None when it may."""
+        if self.exercise is None:  # the footer asks before the first frame: the engine is not loaded yet
+            return "The facilitator console opens once an exercise has started."
         from exercise.engine import FACILITATOR
 
-        if self.exercise is None:
-            return "The facilitator console opens once an exercise has started."
         if self.exercise.mode == "solo":
             return "Solo practice has no facilitator console: it shows what your team may not see."
         if self.seat() != FACILITATOR:
@@ -615,18 +621,18 @@ class TtxApp(Refusals, App[None]):
         if action == "console":
             return self.console_refusal()
         if action == "seats":
-            from exercise.tui.screens.seats import SeatsScreen
-
             if self.serve_info is None or self.exercise is None:
                 return "Seats are for an exercise served with `ttx serve`."
+            from exercise.tui.screens.seats import SeatsScreen
+
             if isinstance(self.screen, SeatsScreen):
                 return "These are the seats: Escape goes back."
             return self.console_refusal()
         if action == "dashboard":
-            from exercise.tui.screens.dashboard import DashboardScreen
-
             if self.exercise is None:
                 return "The dashboard opens once an exercise has started."
+            from exercise.tui.screens.dashboard import DashboardScreen
+
             if self.seat() is None:
                 return "The curtain shows nothing: open the team's screen first."
             if isinstance(self.screen, DashboardScreen):
