@@ -63,19 +63,20 @@ def choose(state: State, team: str, controller: Controller, seed: int) -> Order:
 
 
 def play_turn(state: State, controllers: Mapping[str, Controller], seed: int,
-              orders: Mapping[str, Order] | None = None) -> tuple[State, TurnRecord]:
-    """Resolve the current turn: given orders first, each remaining team's from its controller."""
+              orders: Mapping[str, Order] | None = None, *, quiet: bool = False) -> tuple[State, TurnRecord]:
+    """Resolve the current turn: given orders first, each remaining team's from its controller
+    (`quiet`: resolved without events, for a game only counted, see `resolve_turn`)."""
     chosen = dict(orders or {})
     for team, controller in controllers.items():
         if team not in chosen:
             chosen[team] = choose(state, team, controller, seed)
-    return resolve_turn(state, chosen)
+    return resolve_turn(state, chosen, quiet=quiet)
 
 
-def play_out(state: State, controllers: Mapping[str, Controller], seed: int) -> State:
-    """Play every remaining turn with these controllers (one for every team)."""
+def play_out(state: State, controllers: Mapping[str, Controller], seed: int, *, quiet: bool = False) -> State:
+    """Play every remaining turn with these controllers (one for every team); `quiet`, as in `play_turn`."""
     while state.outcome is None:
-        state, _ = play_turn(state, controllers, seed)
+        state, _ = play_turn(state, controllers, seed, quiet=quiet)
     return state
 
 

@@ -70,9 +70,12 @@ POOL_FROM_TURNS = 400
 CHUNK = 20  # replays a task: small enough that the cores finish together
 
 
-def _finish(state: State, seed: int, level: str = "random") -> str | None:
+def _finish(state: State, seed: int) -> str | None:
+    """The ending of one replay by random players. A replay is only counted, never shown: its turns
+    are resolved quietly (the same states, without events), and a random player chooses from the
+    legal moves alone, which events never change."""
     scenario = state.scenario
-    return play_out(state, computers(scenario, {t.id: level for t in scenario.teams}), seed).outcome
+    return play_out(state, computers(scenario, {t.id: "random" for t in scenario.teams}), seed, quiet=True).outcome
 
 
 def _counterfactual(start: State, record: Any, move_id: str) -> State | None:
