@@ -240,17 +240,15 @@ class _Decision:
             known = self.of(state)
         candidates = known.quick.get(player.team)
         if candidates is None:
-            gains = player.quick_gains
-            candidates = known.quick[player.team] = [
-                (gains[move.id], move) for move in legal_moves(state, player.team)
-                if player.red_line(state, move) is None]
-        # A draw for every candidate, in order; then the best of those over the threshold (kept
-        # before sorting: a stable sort orders them as it would among all the candidates).
+            candidates = known.quick[player.team] = player.quick_candidates(state)
+        # A draw for every candidate, in order (rng.uniform(-1, 1), written out as the random
+        # module documents it: a + (b - a) * random()); then the best of those over the threshold,
+        # kept before sorting: a stable sort orders them as it would among all the candidates.
         threshold = player.threshold
-        uniform = rng.uniform
+        draw = rng.random
         scored = []
         for gain, move in candidates:
-            noisy = gain + uniform(-1, 1)
+            noisy = gain + (-1 + 2 * draw())
             if noisy > threshold:
                 scored.append((noisy, move))
         if len(scored) > 1:
@@ -294,7 +292,8 @@ class DoctrinePlayer:
         self._singles: dict[str, Order] = {}
         # Orders of moves that wait for no partner are the same on any state: made once, when needed.
         self.fixed_orders: dict[tuple[str, ...], Order] = {}
-        self._quick_gains: dict[str, float] | None = None
+        # legal moves -> quick_order's candidates with their gains, and which a red line names
+        self._quick: dict[tuple[Move, ...], tuple[list[tuple[float, Move]], list[bool] | None]] = {}
 
     # -- what it refuses and in which order it moves -------------------------------------
     def _learn(self, move: Move) -> None:
@@ -307,6 +306,14 @@ class DoctrinePlayer:
             (rule.after, rule.reason, tuple(other for other in self.scenario.moves
                                             if other.team != team and not other.secret and _matches(other, rule.after)))
             for rule in doctrine.sequencing if _matches(move, rule.move))
+
+    def refuses(self, move: Move) -> bool:
+        """Whether a red line of the doctrine names `move` (on some state)."""
+        lines = self._lines.get(move.id)
+        if lines is None:
+            self._learn(move)
+            lines = self._lines[move.id]
+        return bool(lines)
 
     def red_line(self, state: State, move: Move) -> str | None:
         lines = self._lines.get(move.id)
@@ -343,20 +350,27 @@ class DoctrinePlayer:
             self._learn(move)
         return bool(self._partners[move.id])
 
-    @property
-    def quick_gains(self) -> dict[str, float]:
-        """Each move of the team judged by its own effects alone, by the doctrine's weights."""
-        if self._quick_gains is None:
+    def quick_candidates(self, state: State) -> list[tuple[float, Move]]:
+        """The moves `quick_order` draws among on `state`, each with its gain by its own effects:
+        the legal moves, less those across a red line there. What depends on the legal moves
+        alone (the gains, which moves a red line names) is kept by the set of legal moves."""
+        legal = legal_moves(state, self.team)
+        found = self._quick.get(legal)
+        if found is None:
             weights = dict(self.doctrine.values)
             flag_values = dict(self.doctrine.flag_values)
-            gains = {}
-            for move in self.scenario.moves_by_team.get(self.team, ()):
+            entries = []
+            for move in legal:
                 gain = sum(weights.get(m, 0.0) * d for m, d in move.effects.meters)
                 gain += sum(flag_values.get(f, 0.0) for f in move.effects.set)
                 gain -= sum(flag_values.get(f, 0.0) for f in move.effects.clear)
-                gains[move.id] = gain
-            self._quick_gains = gains
-        return self._quick_gains
+                entries.append((gain, move))
+            refused = [self.refuses(move) for move in legal]
+            found = self._quick[legal] = (entries, refused if any(refused) else None)
+        entries, refused = found
+        if refused is None:
+            return entries
+        return [entry for entry, named in zip(entries, refused) if not named or self.red_line(state, entry[1]) is None]
 
     def single(self, move: Move) -> Order:
         """The order of `move` alone, by its team."""
