@@ -210,6 +210,14 @@ class History:
                        MappingProxyType(fired))
 
 
+def _play_names(scenario: Scenario) -> Mapping[str, tuple[str, ...]]:
+    """Move id -> the names a play of it is indexed under: its id and its tags."""
+    found = scenario.derived.get("play names")
+    if found is None:
+        found = scenario.derived["play names"] = {m.id: (m.id, *m.tags) for m in scenario.moves}
+    return found
+
+
 class _Changing:
     """A history while one step adds to it: History's names, its mappings copied only when first
     written, and made a History once at the end (`freeze`)."""
@@ -231,13 +239,18 @@ class _Changing:
             self.turns, self.succeeded = dict(self.turns), set(self.succeeded)
             self._played = True
         first, last, count, turns, succeeded = self.first, self.last, self.count, self.turns, self.succeeded
+        names = _play_names(scenario)
         for play in plays:
-            move = scenario.move_index[play.move]
-            for key in (move.id, *move.tags):
-                first.setdefault(key, play.turn)
-                last[key] = play.turn
+            turn = play.turn
+            for key in names[play.move]:
+                first.setdefault(key, turn)
+                last[key] = turn
                 count[key] = count.get(key, 0) + 1
-                turns[key] = turns.get(key, frozenset()) | {play.turn}
+                known = turns.get(key)
+                if known is None:
+                    turns[key] = frozenset((turn,))
+                elif turn not in known:
+                    turns[key] = known | {turn}
                 if play.success:
                     succeeded.add(key)
         self.plays = self.plays + tuple(plays)
