@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from exercise.bots import bot_rng, make_player
-from exercise.engine.audience import Observation, view
+from exercise.engine.audience import Observation, legal_view, view
 from exercise.engine.model import Scenario
 from exercise.engine.state import Order, State, TurnRecord, resolve_turn
 from exercise.entries import is_computer, level_of
@@ -58,8 +58,11 @@ def controllers_for(scenario: Scenario, players: Mapping[str, str]) -> dict[str,
 
 def choose(state: State, team: str, controller: Controller, seed: int) -> Order:
     """A controller's order for one team: its observation and its own stream, never the state or seed."""
-    history = getattr(controller, "observes_history", True)  # a random player decides from the present
-    return controller.choose(view(state, team, history), bot_rng(seed, team, state.turn))
+    if getattr(controller, "observes_legal_only", False):  # a random player picks among the legal moves
+        observation = legal_view(state, team)
+    else:
+        observation = view(state, team, getattr(controller, "observes_history", True))
+    return controller.choose(observation, bot_rng(seed, team, state.turn))
 
 
 def play_turn(state: State, controllers: Mapping[str, Controller], seed: int,

@@ -26,6 +26,7 @@ class RandomPlayer:
 
     name = "random"
     observes_history = False  # it picks among the legal moves: the past tells it nothing
+    observes_legal_only = True  # nor do the meters and facts: it is handed the legal moves alone
 
     def __init__(self, scenario: Scenario, contingency_rate: float = 0.2) -> None:
         self.scenario = scenario

@@ -454,6 +454,16 @@ def _values_seen(state: State, audience: Audience) -> Mapping[str, float]:
     return MappingProxyType({k: v for k, v in state.values.items() if k not in hidden})
 
 
+_NOTHING: Mapping[str, float] = MappingProxyType({})
+
+
+def legal_view(state: State, team: str) -> Observation:
+    """A team's observation reduced to the moves it may order now: all a player that only picks
+    among them needs (less than the team may know, never more)."""
+    return Observation(Audience.of(team), state.turn, _NOTHING, frozenset(), (), frozenset(), (), (), state.outcome,
+                       legal_moves(state, team))
+
+
 def view(state: State, team: str, history: bool = True) -> Observation:
     """A team's observation: what a team screen shows and all a computer player is given."""
     return observe(state, Audience.of(team), history)
