@@ -6,9 +6,11 @@ each task is deterministic on its own (a game, a few replays, each with its own 
 merge over them gives the same figures from one process or many.
 
 The processes are forked: a child inherits what the parent built (loaded scenarios, game
-states, which cannot be pickled: their conditions are compiled closures), so only a task's
-number goes to a child and only its result comes back. Tasks are handed out one at a time,
-the costliest first, so that the last to finish are small and no core idles at the end.
+states, which cannot be pickled: their conditions are compiled closures), so only a task goes
+to a child and only its result comes back. Tasks are handed out as children finish, the
+costliest first, so that the last to finish are small and no core idles at the end. The parent
+only hands out and collects, from its one thread: `multiprocessing.Pool`'s worker-handler
+thread wakes at every result and cost the parent a tenth of a core here.
 
 Forking copies only the thread that forks; a lock another thread held at that moment (an
 output stream's, a logger's) stays locked for ever in the child. So a process forks only when
@@ -24,8 +26,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-_SHARED: Any = None  # what the children inherit: set just before the fork
 _IN_CHILD = False
+AHEAD = 2  # tasks a child holds at once: the next is there when it finishes one
 
 
 def usable_cores() -> int:
@@ -53,17 +55,38 @@ def processes_for(jobs: int | None, tasks: int) -> int:
     return min(wanted, tasks)
 
 
-def _child_start() -> None:
+class _Failed:
+    """A task's exception, sent back whole when it pickles, else as its type's name and words."""
+
+    def __init__(self, exc: BaseException) -> None:
+        import pickle
+        import traceback
+
+        self.where = "".join(traceback.format_exception(exc))
+        try:
+            self.exc: BaseException = pickle.loads(pickle.dumps(exc))
+        except Exception:
+            self.exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+
+    def raised(self) -> BaseException:
+        self.exc.add_note(f"in a worker process:\n{self.where}")
+        return self.exc
+
+
+def _child(conn: Any, shared: Any) -> None:
+    """A child's loop: run each task it is sent, send back (number, result), until told to stop."""
     global _IN_CHILD
     import signal
 
     _IN_CHILD = True
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
-
-
-def _call(job: tuple[Callable[[Any, Any], Any], int, Any]) -> tuple[int, Any]:
-    fn, index, task = job
-    return index, fn(_SHARED, task)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the children
+    while (job := conn.recv()) is not None:
+        fn, index, task = job
+        try:
+            result = fn(shared, task)
+        except BaseException as exc:  # sent back, raised again in the parent
+            result = _Failed(exc)
+        conn.send((index, result))
 
 
 class Processes:
@@ -77,28 +100,38 @@ class Processes:
     def __init__(self, jobs: int | None, shared: Any = None, tasks: int = 2) -> None:
         self.processes = processes_for(jobs, tasks)
         self.shared = shared
-        self._pool: Any = None
+        self._children: list[tuple[Any, Any]] = []  # (process, the parent's end of its pipe)
 
     def __enter__(self) -> Processes:
-        global _SHARED
         if self.processes > 1:
             import multiprocessing
 
-            _SHARED = self.shared
+            context = multiprocessing.get_context("fork")
             try:
-                self._pool = multiprocessing.get_context("fork").Pool(self.processes, initializer=_child_start)
+                for _ in range(self.processes):
+                    mine, theirs = context.Pipe()
+                    process = context.Process(target=_child, args=(theirs, self.shared), daemon=True)
+                    process.start()  # standard output and error flushed first: a child never writes them again
+                    theirs.close()
+                    self._children.append((process, mine))
             except BaseException:
-                _SHARED = None
+                self.__exit__()
                 raise
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _SHARED
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-            _SHARED = None
+        children, self._children = self._children, []
+        for process, conn in children:
+            try:
+                conn.send(None)
+            except OSError:  # the child is gone already
+                pass
+        for process, conn in children:
+            process.join(timeout=1 if not exc or exc[0] is None else 0)
+            if process.is_alive():  # busy with a task no one will read: ended
+                process.terminate()
+                process.join()
+            conn.close()
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Sequence[Any], *, costs: Sequence[float] | None = None,
             sizes: Sequence[int] | None = None, progress: Callable[[int, int], None] | None = None) -> list[Any]:
@@ -111,20 +144,47 @@ class Processes:
         total = sum(sizes)
         done = 0
         results: list[Any] = [None] * len(tasks)
-        if self._pool is None:
+        if not self._children:
             for i, task in enumerate(tasks):
                 results[i] = fn(self.shared, task)
                 done += sizes[i]
                 if progress:
                     progress(done, total)
             return results
+        from multiprocessing.connection import wait
+
         order = list(range(len(tasks)))
         if costs is not None:
             order.sort(key=lambda i: -costs[i])
-        for i, result in self._pool.imap_unordered(_call, [(fn, i, tasks[i]) for i in order], chunksize=1):
-            results[i] = result
-            done += sizes[i]
-            if progress:
-                progress(done, total)
-        return results
+        waiting = iter(order)
+        held = {conn: 0 for _, conn in self._children}
 
+        def hand_out(conn: Any) -> None:
+            i = next(waiting, None)
+            if i is not None:
+                conn.send((fn, i, tasks[i]))
+                held[conn] += 1
+
+        for _ in range(AHEAD):
+            for conn in held:
+                hand_out(conn)
+        failed: _Failed | None = None
+        while any(held.values()):
+            for conn in wait([c for c, n in held.items() if n]):
+                try:
+                    i, result = conn.recv()
+                except EOFError:
+                    raise ChildProcessError("a worker process ended before its task (killed, or out of memory?)") from None
+                held[conn] -= 1
+                if isinstance(result, _Failed):
+                    failed = failed or result
+                    continue
+                if failed is None:
+                    hand_out(conn)
+                results[i] = result
+                done += sizes[i]
+                if progress:
+                    progress(done, total)
+        if failed is not None:
+            raise failed.raised()
+        return results

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -64,6 +67,27 @@ def test_a_failing_task_fails_the_whole_map_with_its_error():
 
 def _divide(_shared, task):
     return 1 / task
+
+
+def _die(_shared, task):
+    if task == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return task
+
+
+def test_a_worker_that_dies_is_said_not_waited_for():
+    with Processes(2, None, tasks=3) as pool, pytest.raises(ChildProcessError, match="ended before its task"):
+        pool.map(_die, [0, 1, 2])
+
+
+def test_output_printed_before_the_workers_start_is_printed_once():
+    """A forked worker must not write again what the parent had not yet written out (standard output
+    to a pipe is written out a block at a time)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-m", "exercise", "test", str(EVERY_CHECK), str(EVERY_CHECK),
+                             "--jobs", "2"], capture_output=True, text=True, env=env, timeout=120)
+    assert 0 == result.returncode, result.stderr
+    assert 2 == result.stdout.count("Every check: 6 expectation(s)")
 
 
 # -- decisive moments ----------------------------------------------------------------------------
