@@ -58,13 +58,14 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Scenario", "Turns", "Length")  # the summary below names the teams
+        # Cells as Text, not markup: reading markup loads Rich's table of emoji codes (a few ms).
+        table.add_columns(Text("Scenario"), Text("Turns"), Text("Length"))  # the summary below names the teams
         for path in bundled_scenarios():
             card = scenario_card(path)
             if card is None:
                 continue
             self.scenarios[str(path)] = card
-            table.add_row(card.title, str(card.turns), card.turn_length, key=str(path))
+            table.add_row(Text(card.title), Text(str(card.turns)), Text(card.turn_length), key=str(path))
         self.refresh_sessions()
         table.focus()
         self._show_summary()
@@ -75,7 +76,7 @@ class HomeScreen(Screen):
     def refresh_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
-        table.add_columns("Scenario", "Turn", "Status", "Last played", "Journal")
+        table.add_columns(*map(Text, ("Scenario", "Turn", "Status", "Last played", "Journal")))
         sessions = list_sessions()[:50]
         if any(not i.over and not i.damaged for i in sessions):
             from exercise.session import replaying  # the engine, only when a session in progress must replay
@@ -84,9 +85,9 @@ class HomeScreen(Screen):
         # In progress first, then finished, then damaged (Enter on one says why it cannot be resumed); newest first.
         for info in sorted(sessions, key=lambda i: (bool(i.damaged), i.over)):
             status = "damaged" if info.damaged else "finished" if info.over else "in progress"
-            table.add_row(Text(info.scenario), str(info.turn) if not info.damaged else "?", status,  # as written,
-                          Text(info.last_played.replace("T", " ")[:16]), Text(shown(info.path.name)),  # not markup
-                          key=str(info.path))
+            turn = str(info.turn) if not info.damaged else "?"
+            table.add_row(Text(info.scenario), Text(turn), Text(status), Text(info.last_played.replace("T", " ")[:16]),
+                          Text(shown(info.path.name)), key=str(info.path))  # as written, not markup
         table.display = bool(table.row_count)
         self.query_one("#no-sessions", Static).display = not table.row_count
 

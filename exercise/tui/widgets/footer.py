@@ -14,6 +14,7 @@ import re
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 
 PALETTE = "command_palette"
@@ -33,6 +34,7 @@ class KeyFooter(Footer):
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
         self._fitted_width = 0
+        self._changes = self._rebuilt = 0  # changes of the bindings, and the last one a rebuild shows
 
     def _shown(self) -> list[tuple[str, int]]:
         """The keys the footer would show, as (action, width in cells), in the footer's order."""
@@ -76,6 +78,25 @@ class KeyFooter(Footer):
                 if re.fullmatch(r"f\d{1,2}", key):
                     widget.key_display = key.upper()
             yield widget
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual's, but changes that come before a rebuild has run are shown by one rebuild.
+
+        As a screen opens its bindings change several times within a few milliseconds (screens
+        pushed, the focus set), and Textual rebuilds every key once for each change.
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self._changes += 1
+            self.call_after_refresh(self._rebuild, self._changes)
+
+    async def _rebuild(self, change: int) -> None:
+        if change <= self._rebuilt:  # a rebuild begun after this change already shows it
+            return
+        self._rebuilt = self._changes
+        await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._fitted_width and self._bindings_ready:
