@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exercise import __version__
-from exercise.bundled import bundled_scenarios, find_bundled
 
 # The engine loads inside each command, so that `ttx` alone opens the home screen quickly.
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ def resolve_scenario_path(name: str) -> Path:
     path = Path(name)
     if path.exists() or "/" in name or name.endswith(".toml"):
         return path
+    from exercise.bundled import bundled_scenarios, find_bundled
+
     found = find_bundled(name)
     if found is None:
         names = [p.stem for p in bundled_scenarios()]
@@ -85,6 +86,7 @@ def open_scenario(name: str, variant: str | None = None) -> Scenario:
 
 # -- list ------------------------------------------------------------------------------
 def cmd_list(args: argparse.Namespace) -> int:
+    from exercise.bundled import bundled_scenarios
     from exercise.engine.loader import ScenarioError, load_scenario
 
     paths = bundled_scenarios()

@@ -8,12 +8,12 @@ types, ranges and references itself: this says what may be written, not what it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import attrs
 
 from exercise.engine.limits import MAX_TURNS
-from exercise.engine.model import EXPECTATION_CHECKS, LEVELS
+from exercise.engine.model import EXPECTATION_CHECKS
 
 FORMAT_VERSION = 1
 
@@ -58,6 +58,12 @@ class Key:
     table: Table | None = None
 
 
+def _keys(keys: Iterable[Key]) -> tuple[Key, ...]:
+    """The converter of `Table.keys`: a function of ours, as attrs reads its signature for `__init__`'s
+    annotations; the text signature of the builtin `tuple` is parsed with `tokenize` at import (ms)."""
+    return tuple(keys)
+
+
 @attrs.frozen
 class Table:
     """One TOML table: its keys in order, and the heading of scenarios/README.md that documents them.
@@ -66,7 +72,7 @@ class Table:
     """
 
     section: str
-    keys: tuple[Key, ...] = attrs.field(converter=tuple)
+    keys: tuple[Key, ...] = attrs.field(converter=_keys)
     meaning: str = ""
     in_prose: bool = False
 
