@@ -61,11 +61,12 @@ REPLAYS = 100
 # -- decisive moments -----------------------------------------------------------------------
 # Replays are spread over every core (exercise/parallel.py): each task is a run of consecutive
 # replays of one start, seeded by its number, and returns how many reached the ending; the counts
-# are added per start, so the figures are the same from one process or many. A pool costs its
-# processes some 30 to 60 ms of CPU (forking, the engine's caches built again in each); on two
-# idle cores it pays from about 150 replayed turns, and a busy machine or a faster engine moves
-# that up: below this many the replays stay in one process. The ending screen writes its reports
-# from a worker thread, where forking is unsafe: there they run in the app's process (parallel.py).
+# are added per start, so the figures are the same from one process or many. Two processes cost
+# some 20 to 50 ms of CPU more than one (the forks, the engine's caches built again in each); on
+# two cores shared with other programs they break even at about 400 replayed turns (an upper
+# bound: replays may end early), so below that the replays stay in one process. The ending screen
+# writes its reports from a worker thread, where forking is unsafe: there they run in the app's
+# process (see exercise/parallel.py).
 POOL_FROM_TURNS = 400
 CHUNK = 20  # replays a task: small enough that the cores finish together
 
