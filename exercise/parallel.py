@@ -86,7 +86,10 @@ def _child(conn: Any, shared: Any) -> None:
             result = fn(shared, task)
         except BaseException as exc:  # sent back, raised again in the parent
             result = _Failed(exc)
-        conn.send((index, result))
+        try:
+            conn.send((index, result))
+        except Exception as exc:  # a result that does not pickle
+            conn.send((index, _Failed(exc)))
 
 
 class Processes:

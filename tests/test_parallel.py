@@ -75,6 +75,15 @@ def _die(_shared, task):
     return task
 
 
+def _unpicklable(_shared, task):
+    return lambda: task
+
+
+def test_a_result_that_cannot_be_sent_back_is_an_error_of_the_map():
+    with Processes(2, None, tasks=2) as pool, pytest.raises(Exception, match="pickle"):
+        pool.map(_unpicklable, [1, 2])
+
+
 def test_a_worker_that_dies_is_said_not_waited_for():
     with Processes(2, None, tasks=3) as pool, pytest.raises(ChildProcessError, match="ended before its task"):
         pool.map(_die, [0, 1, 2])
