@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from exercise.engine.limits import MAX_TURNS
-from exercise.engine.model import EXPECTATION_CHECKS
+from exercise.engine.model import EXPECTATION_CHECKS, LEVELS  # noqa: F401  (LEVELS: read by exercise.schema)
 
 FORMAT_VERSION = 1
 
