@@ -177,7 +177,8 @@ class Processes:
                 try:
                     i, result = conn.recv()
                 except EOFError:
-                    raise ChildProcessError("a worker process ended before its task (killed, or out of memory?)") from None
+                    ended = "a worker process ended before its task (killed, or out of memory?)"
+                    raise ChildProcessError(ended) from None
                 held[conn] -= 1
                 if isinstance(result, _Failed):
                     failed = failed or result
