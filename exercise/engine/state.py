@@ -669,8 +669,11 @@ def _plainly_legal(state: State, orders: Mapping[str, Order]) -> bool:
     return True
 
 
-def check_order(state: State, order: Order) -> list[str]:
-    """Every reason `order` is illegal on the current turn; empty when it is legal."""
+def check_order(state: State, order: Order, *, words: bool = True) -> list[str]:
+    """Every reason `order` is illegal on the current turn; empty when it is legal.
+
+    `words=False` (a what-if turn, whose reasons no one reads): a move unavailable for want of
+    its requirement is said without putting the requirement into words."""
     scenario = state.scenario
     problems: list[str] = []
     team = scenario.team_index.get(order.team)
@@ -695,7 +698,7 @@ def check_order(state: State, order: Order) -> list[str]:
         if move.id in seen:
             problems.append(f"'{move.id}' is ordered twice")
         seen.add(move.id)
-        why = _why_not(state, move, state.history)
+        why = _why_not(state, move, state.history, words=words)
         if why is not None:
             problems.append(f"'{move.id}' is not available: {why}")
         for other in ordered.contingent_on:
@@ -764,7 +767,8 @@ def resolve_turn(
     computer players, which value a gamble by its expectation rather than by the real draw.
     `quiet`, for a what-if turn that is only valued: the same state (meters, facts, history,
     clocks, outcome, the next turn's injects), but no events, in its record or pending: such a
-    state is never shown, journaled or resolved for real.
+    state is never shown, journaled or resolved for real, and illegal orders raise IllegalOrder
+    without their requirements put into words.
     """
     scenario = state.scenario
     if state.outcome is not None:
@@ -775,7 +779,7 @@ def resolve_turn(
             if key != order.team:
                 problems.append(f"the order filed for {key} is an order of {order.team}")
                 continue
-            problems.extend(check_order(state, order))
+            problems.extend(check_order(state, order, words=not quiet))
         if problems:
             raise IllegalOrder(problems)
 
