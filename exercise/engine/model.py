@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import attrs
 
-from exercise.engine.conditions import Condition
+from exercise.engine.conditions import Condition, as_frozenset, as_tuple
 
 
 def _readonly(value: Mapping) -> Mapping:
@@ -42,9 +42,9 @@ class Source:
 class Effects:
     """Meter deltas and flag changes, applied in this order: meters, set, clear."""
 
-    meters: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)
-    set: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    clear: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    meters: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=as_tuple)
+    set: frozenset[str] = attrs.field(default=frozenset(), converter=as_frozenset)
+    clear: frozenset[str] = attrs.field(default=frozenset(), converter=as_frozenset)
 
     def __bool__(self) -> bool:
         return bool(self.meters or self.set or self.clear)
@@ -84,11 +84,11 @@ class Doctrine:
     """How a computer player of a team weighs the world, what it refuses, and its temperament."""
 
     summary: str = ""
-    values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)  # meter -> weight per point
-    flag_values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=tuple)  # flag -> value when set
+    values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=as_tuple)  # meter -> weight per point
+    flag_values: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=as_tuple)  # flag -> value when set
     objectives: float = 10.0  # weight of the team's objective score (0..1)
-    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=tuple)
-    sequencing: tuple[SequencingRule, ...] = attrs.field(default=(), converter=tuple)
+    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=as_tuple)
+    sequencing: tuple[SequencingRule, ...] = attrs.field(default=(), converter=as_tuple)
     risk: float = 0.5  # 0 avoids chance moves, 1 seeks them
     patience: float = 0.5  # 0 acts on any gain, 1 waits for clear gains
 
@@ -104,7 +104,7 @@ class Team:
     private_brief: str = ""
     moves_per_turn: int = 1
     playable: bool = True
-    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
+    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=as_tuple)
     doctrine: Doctrine = NO_DOCTRINE
 
 
@@ -137,8 +137,8 @@ class Move:
     team: str
     label: str
     description: str = ""
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
-    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     requires: Condition | None = None
     requires_text: str = ""
     once: bool = False
@@ -193,9 +193,9 @@ class Rule:
     effects: Effects = NO_EFFECTS
     once: bool = True
     to: frozenset[str] | None = None
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
     chance: Chance | None = None  # fires only if a draw comes under it, once its condition holds
-    allow: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)  # warning codes it leaves out
+    allow: frozenset[str] = attrs.field(default=frozenset(), converter=as_frozenset)  # warning codes it leaves out
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -218,7 +218,7 @@ class Inject:
     when: Condition | None = None
     to: frozenset[str] | None = None
     effects: Effects = NO_EFFECTS
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
     sender: str = ""  # `from`: who sends it ("CIA analysts", "the UN Security Council")
     expected: ExpectedAction | None = None
     chance: Chance | None = None  # comes only if a draw comes under it (a condition's inject: tried each turn)
@@ -245,10 +245,10 @@ class Draw:
 
     id: str
     label: str
-    options: tuple[DrawOption, ...] = attrs.field(converter=tuple)
+    options: tuple[DrawOption, ...] = attrs.field(converter=as_tuple)
     visible_to: frozenset[str] = frozenset()  # besides the facilitator; empty: nobody
     description: str = ""
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -268,7 +268,7 @@ class Estimate:
     bias: float = 0.0
     lag: int = 0
     description: str = ""
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -283,7 +283,7 @@ class Clock:
     deadline: str | None = None  # an inject that comes at the start of the turn after the last
     visible_to: frozenset[str] | None = None  # None: every team
     description: str = ""
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -293,7 +293,7 @@ class Outcome:
     text: str
     when: Condition | None = None
     at_end: bool = False
-    sources: tuple[Citation, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Citation, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 LEVELS = ("random", "doctrine", "lookahead")  # the computer players, weakest first
@@ -312,7 +312,7 @@ class Expectation:
     id: str
     text: str
     check: str
-    players: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)  # team -> level
+    players: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=as_tuple)  # team -> level
     runs: int = 200
     seed: int = 1
     ending: str | None = None
@@ -334,8 +334,8 @@ class Variant:
     summary: str | None = None  # the scenario's summary as this cut tells it
     turns: int | None = None
     turn_length: str | None = None
-    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    schedule: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)  # inject id -> turn
+    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    schedule: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=as_tuple)  # inject id -> turn
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -346,22 +346,22 @@ class Scenario:
     title: str
     summary: str
     turns: int
-    teams: tuple[Team, ...] = attrs.field(converter=tuple)
-    meters: tuple[Meter, ...] = attrs.field(converter=tuple)
-    flags: tuple[Flag, ...] = attrs.field(converter=tuple)
-    moves: tuple[Move, ...] = attrs.field(converter=tuple)
-    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
-    injects: tuple[Inject, ...] = attrs.field(converter=tuple)
-    outcomes: tuple[Outcome, ...] = attrs.field(converter=tuple)
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    teams: tuple[Team, ...] = attrs.field(converter=as_tuple)
+    meters: tuple[Meter, ...] = attrs.field(converter=as_tuple)
+    flags: tuple[Flag, ...] = attrs.field(converter=as_tuple)
+    moves: tuple[Move, ...] = attrs.field(converter=as_tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=as_tuple)
+    injects: tuple[Inject, ...] = attrs.field(converter=as_tuple)
+    outcomes: tuple[Outcome, ...] = attrs.field(converter=as_tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=as_tuple)
     turn_length: str = "one turn"
-    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    debrief: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=tuple)
-    variants: tuple[Variant, ...] = attrs.field(default=(), converter=tuple)
-    draws: tuple[Draw, ...] = attrs.field(default=(), converter=tuple)
-    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=tuple)
-    clocks: tuple[Clock, ...] = attrs.field(default=(), converter=tuple)
+    turn_labels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    debrief: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=as_tuple)
+    variants: tuple[Variant, ...] = attrs.field(default=(), converter=as_tuple)
+    draws: tuple[Draw, ...] = attrs.field(default=(), converter=as_tuple)
+    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=as_tuple)
+    clocks: tuple[Clock, ...] = attrs.field(default=(), converter=as_tuple)
     variant: str = ""  # the variant applied, if any
     format: int = 1
     path: str = ""
