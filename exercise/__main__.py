@@ -1,5 +1,5 @@
 """`python -m exercise`: the same as the `ttx` command."""
 
-from exercise.cli import main
+from exercise.cli import run
 
-raise SystemExit(main())
+run()
