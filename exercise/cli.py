@@ -300,15 +300,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    import os
-
     from exercise.simulate import render, run_games, summarize, write_json
 
     scenario = open_scenario(args.scenario, args.variant)
     if args.runs < 1:
         raise UserError("--runs must be at least 1")
     levels = parse_bots(args.bot, scenario)
-    jobs = args.jobs or (2 if args.runs >= 200 and (os.cpu_count() or 1) >= 2 else 1)
+    jobs = args.jobs or None  # every core, when the games are worth a pool (exercise.parallel decides)
     show = sys.stderr.isatty() and not args.quiet
 
     def progress(done: int, total: int) -> None:
@@ -782,13 +780,15 @@ def build_parser(command_named: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--bot", action="append", metavar="[TEAM=]LEVEL",
                        help="computer players' level: random (default), doctrine or lookahead")
         p.add_argument("--json", action="store_true", help="print the report as JSON (shape in scenarios/README.md)")
-        p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 for 200 games or more)")
+        p.add_argument("--jobs", type=int, default=0,
+                       help="processes to use (default: every core, when there are games enough to share)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         p.set_defaults(func=cmd_simulate)
 
     if p := command("test", "check a scenario's expectations ([[expect]]) by simulation"):
         p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or bundled scenarios' names")
-        p.add_argument("--jobs", type=int, default=0, help="processes to use (default: 2 where there are 2 cores)")
+        p.add_argument("--jobs", type=int, default=0,
+                       help="processes to use (default: every core, when there are games enough to share)")
         p.add_argument("--json", action="store_true", help="print the results as JSON")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
         p.set_defaults(func=cmd_test)
