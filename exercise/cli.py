@@ -36,6 +36,31 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every argument added, and by default each one imports
+        # shutil for the terminal's width (2 ms of a `ttx check`); the same width, read with os.
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
+
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size().columns` gives it."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    try:
+        lines = int(os.environ["LINES"])
+    except (KeyError, ValueError):
+        lines = 0
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size((80, 24))
+        if columns <= 0:
+            columns = size.columns or 80
+    return columns
+
 
 def seed_arg(text: str) -> int:
     """A seed from the command line: a whole number from 0 to 2^63 - 1, or one clear line why not."""

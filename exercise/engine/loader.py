@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+try:  # the builtin module: importing hashlib loads OpenSSL, 2 ms of a `ttx check` (the same digest)
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - a Python built without it, or a later one (_sha2)
+    from hashlib import sha256
 
 import attrs
 import tomli
@@ -346,7 +350,7 @@ def load_scenario(path: str | os.PathLike[str], variant: str | None = None) -> S
     With `variant`, the scenario as that `[[variants]]` table cuts it (ValueError if unknown).
     """
     text, data = read_source(path)
-    scenario = parse_scenario(text, str(path), hashlib.sha256(data).hexdigest())
+    scenario = parse_scenario(text, str(path), sha256(data).hexdigest())
     if variant:
         from exercise.engine.model import apply_variant
 
@@ -386,7 +390,7 @@ def parse_toml(text: str, name: str = "<scenario>") -> dict:
 def parse_scenario(text: str, name: str = "<scenario>", content_hash: str = "") -> Scenario:
     doc = parse_toml(text, name)
     if not content_hash:
-        content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        content_hash = sha256(text.encode("utf-8")).hexdigest()
     breaches, refused = document_problems(doc)
     positions = _Positions(text)
     too_deep = [Problem(code, message, path, *_first_position(positions, path))
