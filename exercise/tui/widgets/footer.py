@@ -77,6 +77,9 @@ class KeyFooter(Footer):
                     continue
                 if re.fullmatch(r"f\d{1,2}", key):
                     widget.key_display = key.upper()
+                # The class its bound `compact` would give it once mounted, given now: set then,
+                # it restyled the whole footer once per key (about 1 ms a key as a screen opens).
+                widget.set_class(self.compact, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
