@@ -61,7 +61,8 @@ def choose(state: State, team: str, controller: Controller, seed: int) -> Order:
     if getattr(controller, "observes_legal_only", False):  # a random player picks among the legal moves
         observation = legal_view(state, team)
     else:
-        observation = view(state, team, getattr(controller, "observes_history", True))
+        observation = view(state, team, getattr(controller, "observes_history", True),
+                           getattr(controller, "observes_records", True))
     return controller.choose(observation, bot_rng(seed, team, state.turn))
 
 

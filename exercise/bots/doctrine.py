@@ -275,6 +275,9 @@ class DoctrinePlayer:
     """Follows the doctrine: values, red lines, sequencing preferences and temperament."""
 
     name = "doctrine"
+    # It decides from its belief state (plays, what it was told, meters, facts, values): the
+    # projected records and this turn's events are more than it reads.
+    observes_records = False
 
     def __init__(self, scenario: Scenario, team: str) -> None:
         self.scenario = scenario

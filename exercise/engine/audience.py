@@ -191,10 +191,8 @@ def _chance_names(scenario: Scenario, event: Event) -> frozenset[str]:
     return expression.names if expression is not None else frozenset()
 
 
-def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event | None:
-    """The event as the audience may see it, a stand-in for what it may not, or None."""
-    if audience.kind == "facilitator":
-        return event
+def _visible(scenario: Scenario, audience: Audience, event: Event) -> bool:
+    """Whether the audience may see the event itself (not only some of what it changed)."""
     visible = _addressed(event, audience)
     if visible and event.move is not None:
         visible = knows_move(scenario, audience, event.move)
@@ -202,12 +200,21 @@ def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event
         # Whether a chance succeeded tells what it changed: shown only to those who may see
         # everything either result changes.
         visible = _sees_effects(scenario, audience, scenario.move_index[event.move])
-    names = _condition_names(scenario, event)
     if visible and event.kind in ("rule", "expectation", "clock"):
         # A consequence whose condition names a secret move would tell whether it was played.
+        names = _condition_names(scenario, event)
         visible = all(knows_move(scenario, audience, m) for m in secret_moves_named(scenario, names))
     if visible and event.kind == "override":
         visible = all(sees_change(scenario, audience, c) for c in event.changes)
+    return visible
+
+
+def project_event(scenario: Scenario, audience: Audience, event: Event) -> Event | None:
+    """The event as the audience may see it, a stand-in for what it may not, or None."""
+    if audience.kind == "facilitator":
+        return event
+    visible = _visible(scenario, audience, event)
+    names = _condition_names(scenario, event)
     shown = tuple(c for c in event.changes if sees_change(scenario, audience, c))
     if not visible:
         if not shown:
@@ -348,6 +355,24 @@ def project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -
     return projected
 
 
+_TOLD: dict[tuple[int, Audience], tuple[TurnRecord, frozenset[str]]] = {}
+
+
+def _told(scenario: Scenario, audience: Audience, record: TurnRecord) -> frozenset[str]:
+    """The rules, injects and run-out clocks of a record that the audience was told of, once per record."""
+    key = (id(record), audience)
+    hit = _TOLD.get(key)
+    if hit is not None and hit[0] is record:
+        return hit[1]
+    if len(_TOLD) > 20_000:
+        _TOLD.clear()
+    told = frozenset(e.cause.id for e in record.events
+                     if (e.cause.kind in ("rule", "inject") or (e.kind == "clock" and e.phase == "expired"))
+                     and _visible(scenario, audience, e))
+    _TOLD[key] = (record, told)
+    return told
+
+
 def _project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
     meters = [m.id for m in scenario.meters if sees_meter(scenario, audience, m.id)]
     return TurnRecord(
@@ -391,7 +416,7 @@ class Observation:
         return tuple(e for r in self.records for e in r.events) + self.pending
 
 
-def observe(state: State, audience: Audience, history: bool = True) -> Observation:
+def observe(state: State, audience: Audience, history: bool = True, records: bool = True) -> Observation:
     """The projection of a whole state to an audience.
 
     With `history=False`, the past (records, this turn's events, plays, what it was told) is left
@@ -420,12 +445,21 @@ def observe(state: State, audience: Audience, history: bool = True) -> Observati
         told = frozenset(state.history.fired)
         return Observation(audience, state.turn, state.meters, state.flags, state.history.plays, told,
                            state.records, state.pending, state.outcome, values=state.values)
-    records = tuple(project_record(scenario, audience, r) for r in state.records)
-    pending = tuple(project_events(scenario, audience, state.pending))
-    told = frozenset(
-        e.cause.id for r in records for e in r.events if e.cause.kind in ("rule", "inject")
-    ) | frozenset(e.cause.id for e in pending if e.cause.kind in ("rule", "inject"))
-    told |= frozenset(e.cause.id for r in records for e in r.events if e.kind == "clock" and e.phase == "expired")
+    if not records and audience.kind == "team":
+        # What it was told, without projecting every record for a player that reads only that
+        # (the same set: the events `project_events` would keep whole, by the same test).
+        told = frozenset().union(*(_told(scenario, audience, r) for r in state.records)) | frozenset(
+            e.cause.id for e in state.pending if e.cause.kind in ("rule", "inject") and _visible(scenario, audience, e))
+        projected: tuple[TurnRecord, ...] = ()
+        pending: tuple[Event, ...] = ()
+    else:
+        projected = tuple(project_record(scenario, audience, r) for r in state.records)
+        pending = tuple(project_events(scenario, audience, state.pending))
+        told = frozenset(
+            e.cause.id for r in projected for e in r.events if e.cause.kind in ("rule", "inject")
+        ) | frozenset(e.cause.id for e in pending if e.cause.kind in ("rule", "inject"))
+        told |= frozenset(e.cause.id for r in projected for e in r.events
+                          if e.kind == "clock" and e.phase == "expired")
     return Observation(
         audience=audience,
         turn=state.turn,
@@ -434,7 +468,7 @@ def observe(state: State, audience: Audience, history: bool = True) -> Observati
         flags=frozenset(f for f in state.flags if sees_flag(scenario, audience, f)),
         plays=tuple(p for p in state.history.plays if knows_move(scenario, audience, p.move)),
         told=told,
-        records=records,
+        records=projected,
         pending=pending,
         outcome=state.outcome,
         legal=legal_moves(state, audience.team) if audience.kind == "team" and audience.team else (),
@@ -464,9 +498,12 @@ def legal_view(state: State, team: str) -> Observation:
                        legal_moves(state, team))
 
 
-def view(state: State, team: str, history: bool = True) -> Observation:
-    """A team's observation: what a team screen shows and all a computer player is given."""
-    return observe(state, Audience.of(team), history)
+def view(state: State, team: str, history: bool = True, records: bool = True) -> Observation:
+    """A team's observation: what a team screen shows and all a computer player is given.
+
+    `records=False`: the past as plays and what the team was told of, without the projected
+    records and this turn's events (for a player that reads no more)."""
+    return observe(state, Audience.of(team), history, records)
 
 
 def belief_state(scenario: Scenario, observation: Observation, seed: int) -> State:
