@@ -39,7 +39,8 @@ def _effects(scenario: Scenario) -> list[Effects]:
     return out
 
 
-def _conditions(scenario: Scenario):
+def conditions_of(scenario: Scenario):
+    """Every condition and number expression of a scenario."""
     for team in scenario.teams:
         for objective in team.objectives:
             yield objective.when
@@ -179,7 +180,7 @@ def static_warnings(scenario: Scenario, source: str) -> list[Problem]:
         if meter.id not in changed:
             problems.append(warning("W101", f"nothing ever changes meter '{meter.id}': it stays at {meter.start:g}",
                                     f"meters[{i}]", positions))
-    read = set().union(*(c.names for c in _conditions(scenario)))
+    read = set().union(*(c.names for c in conditions_of(scenario)))
     read |= {f for t in scenario.teams for f, _ in t.doctrine.flag_values}
     written = {f for e in _effects(scenario) for f in (*e.set, *e.clear)}
     written |= {option.id for draw in scenario.draws for option in draw.options}  # a draw sets one of them

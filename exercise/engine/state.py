@@ -180,34 +180,14 @@ class History:
     def with_plays(self, plays: list[Play], scenario: Scenario) -> History:
         if not plays:
             return self
-        first, last = dict(self.first), dict(self.last)
-        count, turns = dict(self.count), dict(self.turns)
-        succeeded = set(self.succeeded)
-        for play in plays:
-            move = scenario.move_index[play.move]
-            for key in (move.id, *move.tags):
-                first.setdefault(key, play.turn)
-                last[key] = play.turn
-                count[key] = count.get(key, 0) + 1
-                turns[key] = turns.get(key, frozenset()) | {play.turn}
-                if play.success:
-                    succeeded.add(key)
-        return History(
-            plays=self.plays + tuple(plays),
-            first=MappingProxyType(first),
-            last=MappingProxyType(last),
-            count=MappingProxyType(count),
-            turns=MappingProxyType(turns),
-            succeeded=frozenset(succeeded),
-            fired=self.fired,
-        )
+        changing = _Changing(self)
+        changing.add_plays(plays, scenario)
+        return changing.freeze()
 
     def with_fired(self, ids: Iterable[str]) -> History:
-        fired = dict(self.fired)
-        for id_ in ids:
-            fired[id_] = fired.get(id_, 0) + 1
-        return History(self.plays, self.first, self.last, self.count, self.turns, self.succeeded,
-                       MappingProxyType(fired))
+        changing = _Changing(self)
+        changing.add_fired(ids)
+        return changing.freeze()
 
 
 def _play_names(scenario: Scenario) -> Mapping[str, tuple[str, ...]]:
@@ -231,7 +211,7 @@ class _Changing:
         self._played = self._fired = False  # whether the play indexes, the fired counts, are copies yet
 
     def add_plays(self, plays: list[Play], scenario: Scenario) -> None:
-        """As `History.with_plays`."""
+        """Index the plays under their move ids and tags (first, last, count, turns, succeeded)."""
         if not plays:
             return
         if not self._played:
@@ -256,7 +236,7 @@ class _Changing:
         self.plays = self.plays + tuple(plays)
 
     def add_fired(self, ids: Iterable[str]) -> None:
-        """As `History.with_fired`."""
+        """Count the rules, injects or clocks that fired."""
         if not self._fired:
             self.fired = dict(self.fired)
             self._fired = True
@@ -594,22 +574,7 @@ def legal_moves(state: State, team: str) -> tuple[Move, ...]:
 
 
 def _legal(state: State, team: str) -> tuple[Move, ...]:
-    # `_why_not(..., words=False) is None`, written out for the turn loop
-    if state.outcome is not None:
-        return ()
-    history = state.history
-    count, last, turn = history.count, history.last, state.turn
-    out = []
-    for move in state.scenario.moves_by_team.get(team, ()):
-        if move.id in count:
-            if move.once:
-                continue
-            if move.cooldown and last[move.id] + move.cooldown + 1 - turn > 0:
-                continue
-        if move.requires is not None and not move.requires.evaluate(state):
-            continue
-        out.append(move)
-    return tuple(out)
+    return tuple(move for move in state.scenario.moves_by_team.get(team, ()) if _available(state, move))
 
 
 def _available(state: State, move: Move) -> bool:
