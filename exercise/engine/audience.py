@@ -17,8 +17,9 @@ here, never the state itself. The rules are those of scenarios/README.md, "Who s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -336,41 +337,36 @@ def project_order(scenario: Scenario, audience: Audience, order: Order) -> Order
     return Order(order.team, moves, rationale, project_reason(scenario, audience, order.reason))
 
 
-_RECORDS: dict[tuple[int, Audience], tuple[TurnRecord, TurnRecord]] = {}
+_PER_RECORD: dict[tuple[str, int, Audience], tuple[TurnRecord, Any]] = {}
+
+
+def _per_record(what: str, audience: Audience, record: TurnRecord, make: Callable[[], Any]) -> Any:
+    """`make()`, once per record and audience: a record never changes, and a computer player
+    observes the whole history every turn. The record is kept with it, so its id is not reused."""
+    key = (what, id(record), audience)
+    hit = _PER_RECORD.get(key)
+    if hit is not None and hit[0] is record:
+        return hit[1]
+    if len(_PER_RECORD) > 40_000:
+        _PER_RECORD.clear()
+    found = make()
+    _PER_RECORD[key] = (record, found)
+    return found
 
 
 def project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
-    """The record as the audience may know it. Records never change, so each projection is
-    computed once: a computer player observes the whole history every turn."""
+    """The record as the audience may know it (computed once per record and audience)."""
     if audience.kind == "facilitator":
         return record
-    key = (id(record), audience)
-    hit = _RECORDS.get(key)
-    if hit is not None and hit[0] is record:
-        return hit[1]
-    if len(_RECORDS) > 20_000:
-        _RECORDS.clear()
-    projected = _project_record(scenario, audience, record)
-    _RECORDS[key] = (record, projected)
-    return projected
-
-
-_TOLD: dict[tuple[int, Audience], tuple[TurnRecord, frozenset[str]]] = {}
+    return _per_record("projected", audience, record, lambda: _project_record(scenario, audience, record))
 
 
 def _told(scenario: Scenario, audience: Audience, record: TurnRecord) -> frozenset[str]:
-    """The rules, injects and run-out clocks of a record that the audience was told of, once per record."""
-    key = (id(record), audience)
-    hit = _TOLD.get(key)
-    if hit is not None and hit[0] is record:
-        return hit[1]
-    if len(_TOLD) > 20_000:
-        _TOLD.clear()
-    told = frozenset(e.cause.id for e in record.events
-                     if (e.cause.kind in ("rule", "inject") or (e.kind == "clock" and e.phase == "expired"))
-                     and _visible(scenario, audience, e))
-    _TOLD[key] = (record, told)
-    return told
+    """The rules, injects and run-out clocks of a record that the audience was told of."""
+    return _per_record("told", audience, record, lambda: frozenset(
+        e.cause.id for e in record.events
+        if (e.cause.kind in ("rule", "inject") or (e.kind == "clock" and e.phase == "expired"))
+        and _visible(scenario, audience, e)))
 
 
 def _project_record(scenario: Scenario, audience: Audience, record: TurnRecord) -> TurnRecord:
